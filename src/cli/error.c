@@ -1,0 +1,30 @@
+/* Error -> exit status, in one place. The table is in the README too. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+
+int yh_cli_exit_code(int code)
+{
+	switch (code) {
+	case YH_OK: return 0;
+	case YH_EUSAGE: return 2;
+	case YH_EINVAL: return 3;
+	case YH_EBADREQ: return 3;
+	case YH_ETOOBIG: return 3;
+	case YH_ENOTFOUND: return 4;
+	case YH_EFORBIDDEN: return 5;
+	case YH_EUNAUTH: return 5;
+	case YH_ELIMIT: return 5;
+	case YH_ECONFLICT: return 6;
+	case YH_EUNAVAILABLE: return 7;
+	default: return 1;
+	}
+}
+
+void yh_cli_report(const yh_err *err)
+{
+	if (err->field[0])
+		fprintf(stderr, "yinhui: %s: %s\n", err->field, err->msg);
+	else
+		fprintf(stderr, "yinhui: %s\n", err->msg[0] ? err->msg : yh_code_name(err->code));
+}

@@ -1,0 +1,127 @@
+/* yinhui - the command-line front end. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "yinhui/log.h"
+
+static const yh_cli_cmd *const tables[] = {
+	yh_cmds_admin,
+	NULL
+};
+
+static void usage(FILE *f)
+{
+	const char *last = "";
+
+	fprintf(f, "usage: yinhui [--json] COMMAND [ARGS]\n\n"
+		"Yinhui (银晖) — care files, visits, subsidies and the annual self-evaluation\n"
+		"for a Veteran Cadres Bureau. Commands:\n\n");
+	for (int t = 0; tables[t]; t++)
+		for (const yh_cli_cmd *c = tables[t]; c->group; c++) {
+			if (strcmp(last, c->group) != 0 && c->verb)
+				fprintf(f, "\n");
+			last = c->group;
+			fprintf(f, "  %-22s %s\n", c->usage ? c->usage + strlen("yinhui ") : c->group, c->summary);
+		}
+	fprintf(f, "\nRun 'yinhui COMMAND --help' for details and examples.\n"
+		"Exit status: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found,\n"
+		"5 not permitted, 6 conflict, 7 database unavailable.\n");
+}
+
+static void cmd_help(const yh_cli_cmd *c)
+{
+	printf("usage: %s\n\n%s\n", c->usage, c->summary);
+	if (c->help)
+		printf("\n%s\n", c->help);
+}
+
+int main(int argc, char **argv)
+{
+	yh_cli cli = { 0 };
+	yh_err err;
+	const yh_cli_cmd *found = NULL;
+	int i = 1, rc, group_known = 0, sub_argc;
+	char **sub_argv;
+
+	yh_err_clear(&err);
+	yh_log_set_level(getenv("YINHUI_LOG_LEVEL") ? YH_LOG_DEBUG : YH_LOG_WARN);
+	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
+		if (strcmp(argv[i], "--json") == 0) {
+			cli.json = 1;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("yinhui %s\n", YH_VERSION);
+			return 0;
+		} else if (strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "yinhui: unknown option %s\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+		i++;
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[i], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[i], "version") == 0) {
+		printf("yinhui %s\n", YH_VERSION);
+		return 0;
+	}
+	for (int t = 0; tables[t] && !found; t++)
+		for (const yh_cli_cmd *c = tables[t]; c->group; c++) {
+			if (strcmp(c->group, argv[i]) != 0)
+				continue;
+			group_known = 1;
+			if (c->verb == NULL || (i + 1 < argc && strcmp(c->verb, argv[i + 1]) == 0)) {
+				found = c;
+				break;
+			}
+		}
+	if (found == NULL) {
+		if (group_known) {
+			fprintf(stderr, "yinhui %s: %s\n", argv[i],
+				i + 1 < argc ? "unknown subcommand" : "needs a subcommand");
+			for (int t = 0; tables[t]; t++)
+				for (const yh_cli_cmd *c = tables[t]; c->group; c++)
+					if (strcmp(c->group, argv[i]) == 0)
+						fprintf(stderr, "  %-40s %s\n", c->usage, c->summary);
+			return (i + 1 < argc && strcmp(argv[i + 1], "--help") == 0) ? 0 : 2;
+		}
+		fprintf(stderr, "yinhui: unknown command %s (see yinhui --help)\n", argv[i]);
+		return 2;
+	}
+	sub_argv = argv + i + (found->verb ? 2 : 1);
+	sub_argc = argc - i - (found->verb ? 2 : 1);
+	for (int k = 0; k < sub_argc; k++)
+		if (strcmp(sub_argv[k], "--help") == 0 || strcmp(sub_argv[k], "-h") == 0) {
+			cmd_help(found);
+			return 0;
+		}
+	/* --json may also follow the command */
+	for (int k = 0; k < sub_argc; k++)
+		if (strcmp(sub_argv[k], "--json") == 0) {
+			cli.json = 1;
+			memmove(&sub_argv[k], &sub_argv[k + 1], (size_t)(sub_argc - k - 1) * sizeof(char *));
+			sub_argc--;
+			k--;
+		}
+	rc = yh_config_load(&cli.cfg, &err);
+	if (rc == 0)
+		rc = found->fn(&cli, sub_argc, sub_argv, &err);
+	if (rc != 0) {
+		yh_cli_report(&err);
+		if (err.code == YH_EUSAGE)
+			fprintf(stderr, "usage: %s\n", found->usage);
+	}
+	yh_db_close(cli.db);
+	yh_config_free(cli.cfg);
+	return yh_cli_exit_code(rc != 0 ? (err.code ? err.code : rc) : 0);
+}

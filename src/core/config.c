@@ -1,0 +1,220 @@
+#include "yinhui/config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "yinhui/cluster.h"
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static const struct {
+	const char *key;
+	const char *env;
+	const char *dflt;
+	int secret;
+	const char *help;
+} keys[] = {
+	{ "database_url", "YINHUI_DATABASE_URL", NULL, 1, "libpq connection string or URI; empty = embedded cluster" },
+	{ "home", "YINHUI_HOME", NULL, 0, "data directory of the embedded cluster and key files" },
+	{ "listen", "YINHUI_LISTEN", "127.0.0.1:8640", 0, "daemon address:port" },
+	{ "workers", "YINHUI_WORKERS", "32", 0, "database connections = requests in flight" },
+	{ "max_body", "YINHUI_MAX_BODY", "1048576", 0, "largest request body in bytes" },
+	{ "max_connections", "YINHUI_MAX_CONNECTIONS", "1024", 0, "concurrent HTTP connections" },
+	{ "timeout", "YINHUI_TIMEOUT", "30", 0, "seconds before an idle or slow client is dropped" },
+	{ "log_level", "YINHUI_LOG_LEVEL", "info", 0, "debug, info, warn or error" },
+	{ "token_file", "YINHUI_TOKEN_FILE", NULL, 0, "where yinhui login keeps the CLI token" },
+	{ "approval_threshold_fen", "YINHUI_APPROVAL_THRESHOLD_FEN", "10000000", 0,
+	  "batches above this total need a meeting reference (三重一大)" },
+	{ "data_key_file", "YINHUI_DATA_KEY_FILE", NULL, 1, "key for ID and account numbers at rest" },
+};
+
+struct yh_config {
+	char *val[NKEYS];
+	const char *src[NKEYS];
+};
+
+static int key_index(const char *key)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void set(yh_config *c, int i, const char *v, const char *src)
+{
+	free(c->val[i]);
+	c->val[i] = v ? strdup(v) : NULL;
+	c->src[i] = src;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int load_file(yh_config *c, const char *path, int must_exist, yh_err *err)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	struct stat st;
+	int lineno = 0, rc = 0, has_secret = 0;
+
+	if (f == NULL)
+		return must_exist ? yh_err_set(err, YH_EUSAGE, "config", "cannot read config file %s", path) : 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *s = trim(line), *eq, *k, *v;
+		int i;
+
+		lineno++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		eq = strchr(s, '=');
+		if (eq == NULL) {
+			rc = yh_err_set(err, YH_EUSAGE, "config", "%s:%d: expected key = value", path, lineno);
+			goto done;
+		}
+		*eq = '\0';
+		k = trim(s);
+		v = trim(eq + 1);
+		if (strlen(v) >= 2 && v[0] == '"' && v[strlen(v) - 1] == '"') {
+			v[strlen(v) - 1] = '\0';
+			v++;
+		}
+		i = key_index(k);
+		if (i < 0) {
+			rc = yh_err_set(err, YH_EUSAGE, "config", "%s:%d: unknown setting %s", path, lineno, k);
+			goto done;
+		}
+		if (keys[i].secret && *v)
+			has_secret = 1;
+		set(c, i, v, "file");
+	}
+	/* a secret in a file others can read is a leak waiting to happen */
+	if (has_secret && fstat(fileno(f), &st) == 0 && (st.st_mode & 0077))
+		rc = yh_err_set(err, YH_EUSAGE, "config", "%s holds secrets but is readable by others: chmod 600 it", path);
+done:
+	fclose(f);
+	return rc;
+}
+
+int yh_config_load(yh_config **out, yh_err *err)
+{
+	yh_config *c = calloc(1, sizeof(*c));
+	const char *env = getenv("YINHUI_CONFIG");
+	char path[4096];
+	int rc = 0;
+
+	*out = NULL;
+	if (c == NULL)
+		return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
+	for (size_t i = 0; i < NKEYS; i++)
+		set(c, (int)i, keys[i].dflt, "default");
+	if (env && *env) {
+		rc = load_file(c, env, 1, err);
+	} else if (access("/etc/yinhui/yinhui.conf", R_OK) == 0) {
+		rc = load_file(c, "/etc/yinhui/yinhui.conf", 0, err);
+	} else {
+		const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+		if (xdg && *xdg)
+			snprintf(path, sizeof(path), "%s/yinhui/yinhui.conf", xdg);
+		else
+			snprintf(path, sizeof(path), "%s/.config/yinhui/yinhui.conf", home ? home : "/");
+		rc = load_file(c, path, 0, err);
+	}
+	if (rc != 0)
+		goto done;
+	for (size_t i = 0; i < NKEYS; i++) {
+		const char *v = getenv(keys[i].env);
+		if (v != NULL && *v)
+			set(c, (int)i, v, "environment");
+	}
+done:
+	if (rc != 0)
+		yh_config_free(c);
+	else
+		*out = c;
+	return rc;
+}
+
+void yh_config_free(yh_config *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < NKEYS; i++)
+		free(c->val[i]);
+	free(c);
+}
+
+const char *yh_config_get(const yh_config *c, const char *key)
+{
+	int i = key_index(key);
+
+	return (i < 0 || c->val[i] == NULL || c->val[i][0] == '\0') ? NULL : c->val[i];
+}
+
+int yh_config_get_int(const yh_config *c, const char *key, int dflt)
+{
+	const char *v = yh_config_get(c, key);
+
+	return v ? atoi(v) : dflt;
+}
+
+int yh_config_set_flag(yh_config *c, const char *key, const char *value, yh_err *err)
+{
+	int i = key_index(key);
+
+	if (i < 0)
+		return yh_err_set(err, YH_EUSAGE, key, "unknown setting %s", key);
+	set(c, i, value, "flag");
+	return 0;
+}
+
+void yh_config_print(const yh_config *c, void *file)
+{
+	FILE *f = file;
+
+	for (size_t i = 0; i < NKEYS; i++) {
+		const char *v = c->val[i];
+		fprintf(f, "%-24s = %-40s # %s; %s\n", keys[i].key,
+			v == NULL ? "" : (keys[i].secret && *v ? "********" : v), c->src[i], keys[i].help);
+	}
+}
+
+int yh_config_conninfo(const yh_config *c, char *out, size_t outsz, int *embedded, yh_err *err)
+{
+	const char *url = yh_config_get(c, "database_url");
+	char home[1024];
+	int rc;
+
+	*embedded = 0;
+	if (url != NULL) {
+		snprintf(out, outsz, "%s", url);
+		return 0;
+	}
+	if (getenv("PGHOST") || getenv("PGDATABASE") || getenv("PGSERVICE")) {
+		/* libpq reads its own PG* variables from an empty conninfo */
+		snprintf(out, outsz, "%s", "");
+		return 0;
+	}
+	if (yh_config_get(c, "home") != NULL) {
+		snprintf(home, sizeof(home), "%s", yh_config_get(c, "home"));
+	} else {
+		rc = yh_cluster_home(home, sizeof(home), err);
+		if (rc != 0)
+			return rc;
+	}
+	*embedded = 1;
+	return yh_cluster_ensure_running(home, out, outsz, err);
+}

@@ -1,0 +1,209 @@
+/* Health, metrics, sessions, units, staff and the audit trail. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/internal.h"
+#include "http/routes.h"
+#include "yinhui/audit.h"
+#include "yinhui/migrate.h"
+#include "yinhui/staff.h"
+
+static int healthz(yh_req *r)
+{
+	yh_err err;
+	char *one = NULL;
+	int rc;
+
+	yh_err_clear(&err);
+	rc = yh_db_query_text(yh_req_db(r), &one, "SELECT 1", 0, NULL, NULL, &err);
+	free(one);
+	if (rc != 0)
+		return yh_reply_error(r, &err);
+	return yh_reply_json(r, 200, strdup("{\"status\":\"ok\",\"database\":\"ok\"}"));
+}
+
+static int readyz(yh_req *r)
+{
+	yh_err err;
+	int pending = 0, rc;
+	char buf[128];
+
+	yh_err_clear(&err);
+	rc = yh_migrate_status(yh_req_db(r), yh_migrate_dir(), &pending, &err);
+	if (rc != 0)
+		return yh_reply_error(r, &err);
+	if (pending > 0) {
+		yh_err_set(&err, YH_EUNAVAILABLE, NULL, "%d migration(s) pending: run yinhui db migrate", pending);
+		return yh_reply_error(r, &err);
+	}
+	snprintf(buf, sizeof(buf), "{\"status\":\"ready\"}");
+	return yh_reply_json(r, 200, strdup(buf));
+}
+
+static int metrics(yh_req *r)
+{
+	char extra[1024];
+	int busy = 0, waiting = 0, size = 0;
+	char *gauges = NULL, *text;
+	yh_err err;
+
+	yh_err_clear(&err);
+	yh_server_pool_stats(yh_server_current(), &busy, &waiting, &size);
+	/* domain gauges come from one query; modules add theirs to yh.metric_gauges() */
+	yh_db_query_text(yh_req_db(r), &gauges, "SELECT yh.metric_gauges()", 0, NULL, NULL, &err);
+	snprintf(extra, sizeof(extra),
+		"# HELP yinhui_db_pool_size Database connections (workers).\n# TYPE yinhui_db_pool_size gauge\n"
+		"yinhui_db_pool_size %d\n"
+		"# HELP yinhui_db_pool_in_use Workers running a request.\n# TYPE yinhui_db_pool_in_use gauge\n"
+		"yinhui_db_pool_in_use %d\n"
+		"# HELP yinhui_db_pool_waiting Requests waiting for a worker.\n# TYPE yinhui_db_pool_waiting gauge\n"
+		"yinhui_db_pool_waiting %d\n%s",
+		size, busy, waiting, gauges ? gauges : "");
+	free(gauges);
+	text = yh_metrics_render(extra);
+	return yh_reply_data(r, 200, text, text ? strlen(text) : 0, "text/plain; version=0.0.4; charset=utf-8", NULL);
+}
+
+static int session_create(yh_req *r)
+{
+	yh_fields *f = NULL;
+	yh_err err;
+	char token[96], *out = NULL;
+	json_t *doc = NULL;
+	int rc;
+
+	yh_err_clear(&err);
+	rc = yh_req_body_fields(r, &f, &err);
+	for (size_t i = 0; rc == 0 && i < yh_fields_count(f); i++)
+		if (strcmp(yh_fields_key(f, i), "username") != 0 && strcmp(yh_fields_key(f, i), "password") != 0)
+			rc = yh_err_set(&err, YH_EINVAL, yh_fields_key(f, i), "unknown field");
+	if (rc == 0)
+		rc = yh_session_login(yh_req_db(r), yh_fields_get(f, "username"), yh_fields_get(f, "password"),
+			yh_req_address(r), token, sizeof(token), &out, &err);
+	yh_fields_free(f);
+	if (rc != 0)
+		return yh_reply_error(r, &err);
+	doc = json_loads(out, 0, NULL);
+	free(out);
+	if (doc == NULL)
+		return yh_reply_error(r, NULL);
+	json_object_set_new(doc, "token", json_string(token));
+	json_object_set_new(doc, "token_type", json_string("Bearer"));
+	out = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	return yh_reply_json(r, 201, out);
+}
+
+static int session_delete(yh_req *r)
+{
+	const char *auth = yh_req_header(r, "Authorization");
+	yh_err err;
+
+	yh_err_clear(&err);
+	if (yh_session_revoke(yh_req_db(r), yh_req_actor(r), auth + 7, NULL, &err) != 0)
+		return yh_reply_error(r, &err);
+	return yh_reply_json(r, 200, strdup("{\"revoked\":true}"));
+}
+
+static int session_get(yh_req *r)
+{
+	const yh_actor *a = yh_req_actor(r);
+	json_t *doc = json_pack("{s:s,s:s,s:s}", "id", a->staff_uid, "username", a->username,
+		"role", yh_role_name(a->role));
+	char *out = json_dumps(doc, JSON_COMPACT);
+
+	json_decref(doc);
+	return yh_reply_json(r, 200, out);
+}
+
+static int units_list(yh_req *r)
+{
+	yh_err err;
+	char *out = NULL;
+
+	yh_err_clear(&err);
+	if (yh_unit_list(yh_req_db(r), yh_req_actor(r), &out, &err) != 0)
+		return yh_reply_error(r, &err);
+	return yh_reply_json(r, 200, out);
+}
+
+static int units_add(yh_req *r)
+{
+	return yh_http_create(r, yh_unit_add);
+}
+
+static int staff_list(yh_req *r)
+{
+	yh_err err;
+	char *out = NULL;
+
+	yh_err_clear(&err);
+	if (yh_staff_list(yh_req_db(r), yh_req_actor(r), &out, &err) != 0)
+		return yh_reply_error(r, &err);
+	return yh_reply_json(r, 200, out);
+}
+
+static int staff_add(yh_req *r)
+{
+	yh_fields *f = NULL, *rest = NULL;
+	yh_err err;
+	char *out = NULL;
+	int rc;
+
+	yh_err_clear(&err);
+	rc = yh_req_body_fields(r, &f, &err);
+	if (rc == 0)
+		rc = yh_fields_new(&rest);
+	/* the password travels beside the record, never inside it */
+	for (size_t i = 0; rc == 0 && i < yh_fields_count(f); i++)
+		if (strcmp(yh_fields_key(f, i), "password") != 0)
+			rc = yh_fields_set(rest, yh_fields_key(f, i), yh_fields_value(f, i), yh_fields_kind(f, i), &err);
+	if (rc == 0)
+		rc = yh_staff_add(yh_req_db(r), yh_req_actor(r), rest, yh_fields_get(f, "password"), &out, &err);
+	yh_fields_free(f);
+	yh_fields_free(rest);
+	if (rc != 0)
+		return yh_reply_error(r, &err);
+	return yh_reply_json(r, 201, out);
+}
+
+static int staff_disable(yh_req *r)
+{
+	yh_err err;
+
+	yh_err_clear(&err);
+	if (yh_staff_set_disabled(yh_req_db(r), yh_req_actor(r), yh_req_param(r, 0), 1, &err) != 0)
+		return yh_reply_error(r, &err);
+	return yh_reply_json(r, 200, strdup("{\"disabled\":true}"));
+}
+
+static int audit_list(yh_req *r)
+{
+	yh_err err;
+	char *out = NULL;
+	const char *limit = yh_req_query(r, "limit");
+
+	yh_err_clear(&err);
+	if (yh_audit_list(yh_req_db(r), yh_req_actor(r), yh_req_query(r, "entity"), yh_req_query(r, "entity_id"),
+		    limit ? atoi(limit) : 100, &out, &err) != 0)
+		return yh_reply_error(r, &err);
+	return yh_reply_json(r, 200, out);
+}
+
+const yh_route yh_routes_core[] = {
+	{ "GET", "/healthz", healthz, YH_ROUTE_PUBLIC, "healthz" },
+	{ "GET", "/readyz", readyz, YH_ROUTE_PUBLIC, "readyz" },
+	{ "GET", "/metrics", metrics, YH_ROUTE_PUBLIC, "metrics" },
+	{ "POST", "/api/v1/session", session_create, YH_ROUTE_PUBLIC, "session_create" },
+	{ "GET", "/api/v1/session", session_get, 0, "session_get" },
+	{ "DELETE", "/api/v1/session", session_delete, 0, "session_delete" },
+	{ "GET", "/api/v1/units", units_list, 0, "unit_list" },
+	{ "POST", "/api/v1/units", units_add, 0, "unit_add" },
+	{ "GET", "/api/v1/staff", staff_list, 0, "staff_list" },
+	{ "POST", "/api/v1/staff", staff_add, 0, "staff_add" },
+	{ "POST", "/api/v1/staff/:username/disable", staff_disable, 0, "staff_disable" },
+	{ "GET", "/api/v1/audit", audit_list, 0, "audit_list" },
+	{ NULL, NULL, NULL, 0, NULL }
+};

@@ -1,0 +1,804 @@
+#include "yinhui/server.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/http.h"
+#include "http/internal.h"
+#include "http/routes.h"
+#include "yinhui/log.h"
+#include "yinhui/staff.h"
+#include "yinhui/util.h"
+
+#define MAX_PARAMS 4
+#define MAX_QUERY 32
+#define MAX_HEADERS 8
+
+enum req_state { RS_RECEIVING = 0, RS_QUEUED, RS_DONE };
+
+struct kv {
+	char *key;
+	char *val;
+};
+
+struct yh_req {
+	struct MHD_Connection *conn;
+	yh_server *srv;
+	enum req_state state;
+	char method[8];
+	char *url;
+	char *pathbuf; /* copy of url split for params */
+	const yh_route *route;
+	int route_index;
+	const char *params[MAX_PARAMS];
+	struct kv query[MAX_QUERY];
+	size_t nquery;
+	struct kv headers[MAX_HEADERS];
+	size_t nheaders;
+	char address[64];
+	char request_id[37];
+	char *body;
+	size_t body_len, body_cap;
+	int too_big;
+	size_t discarded;
+	struct timespec start;
+	/* worker side */
+	yh_db *db;
+	yh_actor actor;
+	/* response */
+	int status;
+	char *resp;
+	size_t resp_len;
+	const char *resp_ctype;
+	char *resp_filename;
+	struct yh_req *next;
+};
+
+struct yh_server {
+	struct MHD_Daemon *mhd;
+	yh_server_opts opts;
+	pthread_t *threads;
+	int nthreads;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	yh_req *head, *tail;
+	int queued;
+	int stopping;
+	atomic_int in_flight;
+	atomic_int busy_workers;
+};
+
+static yh_server *current_server;
+
+yh_server *yh_server_current(void)
+{
+	return current_server;
+}
+
+static const char *const tracked_headers[] = {
+	"Authorization", "Idempotency-Key", "Content-Type", "X-Request-Id", NULL
+};
+
+/* ---- request accessors used by handlers ---- */
+
+const char *yh_req_param(const yh_req *r, int i)
+{
+	return (i >= 0 && i < MAX_PARAMS) ? r->params[i] : NULL;
+}
+
+const char *yh_req_query(const yh_req *r, const char *key)
+{
+	for (size_t i = 0; i < r->nquery; i++)
+		if (strcmp(r->query[i].key, key) == 0)
+			return r->query[i].val;
+	return NULL;
+}
+
+const char *yh_req_header(const yh_req *r, const char *name)
+{
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->headers[i].key, name) == 0)
+			return r->headers[i].val;
+	return NULL;
+}
+
+const char *yh_req_body(const yh_req *r, size_t *len)
+{
+	if (len)
+		*len = r->body_len;
+	return r->body;
+}
+
+const char *yh_req_address(const yh_req *r)
+{
+	return r->address;
+}
+
+yh_db *yh_req_db(yh_req *r)
+{
+	return r->db;
+}
+
+const yh_actor *yh_req_actor(const yh_req *r)
+{
+	return &r->actor;
+}
+
+const char *yh_req_id(const yh_req *r)
+{
+	return r->request_id;
+}
+
+const yh_route *yh_req_route(const yh_req *r)
+{
+	return r->route;
+}
+
+int yh_req_status(const yh_req *r)
+{
+	return r->status;
+}
+
+const char *yh_req_response(const yh_req *r)
+{
+	return r->resp;
+}
+
+int yh_req_route_index(const yh_req *r)
+{
+	return r->route_index;
+}
+
+int yh_reply_data(yh_req *r, int status, char *data, size_t len, const char *ctype, const char *filename)
+{
+	free(r->resp);
+	free(r->resp_filename);
+	r->status = status;
+	r->resp = data;
+	r->resp_len = len;
+	r->resp_ctype = ctype;
+	r->resp_filename = filename ? strdup(filename) : NULL;
+	return 0;
+}
+
+int yh_reply_json(yh_req *r, int status, char *json)
+{
+	if (json == NULL)
+		return yh_reply_error(r, NULL);
+	return yh_reply_data(r, status, json, strlen(json), "application/json; charset=utf-8", NULL);
+}
+
+int yh_reply_error(yh_req *r, const yh_err *err)
+{
+	int code = err ? err->code : YH_EINTERNAL;
+
+	if (code == YH_EINTERNAL)
+		yh_log_error("internal error: %s", err ? err->msg : "(none)");
+	return yh_reply_data(r, yh_http_status(code), yh_http_error_body(err, r->request_id),
+		0, "application/json; charset=utf-8", NULL);
+}
+
+/* ---- routing ---- */
+
+static int match(const char *pattern, char *path, const char **params)
+{
+	int np = 0;
+	const char *p = pattern;
+	char *s = path;
+
+	while (*p && *s) {
+		if (*p == ':') {
+			char *end = strchr(s, '/');
+			while (*p && *p != '/')
+				p++;
+			if (np == MAX_PARAMS)
+				return 0;
+			params[np++] = s;
+			if (end == NULL) {
+				s += strlen(s);
+			} else {
+				*end = '\0';
+				s = end + 1;
+				if (*p == '/')
+					p++;
+				else
+					return 0;
+			}
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++;
+		s++;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+/* 1 found, 0 no path, -1 path exists with another method. */
+static int route_find(yh_req *r)
+{
+	int path_seen = 0, idx = 0;
+
+	for (int t = 0; yh_route_tables[t]; t++) {
+		for (const yh_route *rt = yh_route_tables[t]; rt->method; rt++, idx++) {
+			const char *params[MAX_PARAMS] = { 0 };
+			free(r->pathbuf);
+			r->pathbuf = strdup(r->url);
+			if (r->pathbuf == NULL)
+				return 0;
+			if (!match(rt->pattern, r->pathbuf, params))
+				continue;
+			path_seen = 1;
+			if (strcmp(rt->method, r->method) != 0)
+				continue;
+			memcpy(r->params, params, sizeof(params));
+			r->route = rt;
+			r->route_index = idx;
+			return 1;
+		}
+	}
+	return path_seen ? -1 : 0;
+}
+
+/* ---- body decoding ---- */
+
+int yh_req_body_fields(yh_req *r, yh_fields **out, yh_err *err)
+{
+	json_error_t jerr;
+	json_t *root = NULL;
+	const char *key;
+	json_t *val;
+	yh_fields *f = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (r->body_len == 0)
+		return yh_err_set(err, YH_EBADREQ, NULL, "a JSON object body is required");
+	root = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		rc = yh_err_set(err, YH_EBADREQ, NULL, "malformed JSON at line %d column %d: %s",
+			jerr.line, jerr.column, jerr.text);
+		goto done;
+	}
+	if (!json_is_object(root)) {
+		rc = yh_err_set(err, YH_EBADREQ, NULL, "the body must be a JSON object");
+		goto done;
+	}
+	if (yh_fields_new(&f) != 0) {
+		rc = yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
+		goto done;
+	}
+	json_object_foreach(root, key, val) {
+		char num[64];
+		char *dump = NULL;
+
+		if (strlen(key) == 0 || strlen(key) > 63) {
+			rc = yh_err_set(err, YH_EINVAL, NULL, "bad field name");
+			goto done;
+		}
+		switch (json_typeof(val)) {
+		case JSON_STRING:
+			rc = yh_fields_set(f, key, json_string_value(val), YH_FV_STRING, err);
+			break;
+		case JSON_INTEGER:
+			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(val));
+			rc = yh_fields_set(f, key, num, YH_FV_NUMBER, err);
+			break;
+		case JSON_REAL:
+			/* shortest faithful text; "12.345" then fails the 2-decimal money rule */
+			snprintf(num, sizeof(num), "%.15g", json_real_value(val));
+			rc = yh_fields_set(f, key, num, YH_FV_NUMBER, err);
+			break;
+		case JSON_TRUE:
+		case JSON_FALSE:
+			rc = yh_fields_set(f, key, json_is_true(val) ? "true" : "false", YH_FV_BOOL, err);
+			break;
+		case JSON_NULL:
+			rc = yh_fields_set(f, key, NULL, YH_FV_NULL, err);
+			break;
+		default:
+			dump = json_dumps(val, JSON_COMPACT);
+			rc = dump ? yh_fields_set(f, key, dump, YH_FV_JSON, err) :
+				    yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
+			free(dump);
+			break;
+		}
+		if (rc != 0)
+			goto done;
+	}
+	*out = f;
+	f = NULL;
+done:
+	yh_fields_free(f);
+	json_decref(root);
+	return rc;
+}
+
+int yh_req_query_fields(const yh_req *r, const char *const *keys, yh_fields **out, yh_err *err)
+{
+	yh_fields *f = NULL;
+	int rc;
+
+	*out = NULL;
+	if (yh_fields_new(&f) != 0)
+		return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
+	for (size_t i = 0; i < r->nquery; i++) {
+		int known = 0;
+		for (size_t k = 0; keys[k]; k++)
+			if (strcmp(keys[k], r->query[i].key) == 0)
+				known = 1;
+		if (!known) {
+			rc = yh_err_set(err, YH_EINVAL, r->query[i].key, "unknown query parameter");
+			goto fail;
+		}
+		rc = yh_fields_set(f, r->query[i].key, r->query[i].val, YH_FV_STRING, err);
+		if (rc != 0)
+			goto fail;
+	}
+	*out = f;
+	return 0;
+fail:
+	yh_fields_free(f);
+	return rc;
+}
+
+/* ---- request lifecycle ---- */
+
+static void req_free(yh_req *r)
+{
+	if (r == NULL)
+		return;
+	free(r->url);
+	free(r->pathbuf);
+	for (size_t i = 0; i < r->nquery; i++) {
+		free(r->query[i].key);
+		free(r->query[i].val);
+	}
+	for (size_t i = 0; i < r->nheaders; i++)
+		free(r->headers[i].val);
+	free(r->body);
+	free(r->resp);
+	free(r->resp_filename);
+	free(r);
+}
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	yh_req *r = cls;
+
+	(void)kind;
+	if (r->nquery == MAX_QUERY)
+		return MHD_NO;
+	r->query[r->nquery].key = strdup(key);
+	r->query[r->nquery].val = strdup(value ? value : "");
+	r->nquery++;
+	return MHD_YES;
+}
+
+static void capture(yh_req *r, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+	const char *client_rid;
+
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
+	for (int i = 0; tracked_headers[i]; i++) {
+		const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, tracked_headers[i]);
+		if (v != NULL && r->nheaders < MAX_HEADERS) {
+			r->headers[r->nheaders].key = (char *)tracked_headers[i];
+			r->headers[r->nheaders].val = strdup(v);
+			r->nheaders++;
+		}
+	}
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->address, sizeof(r->address));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->address, sizeof(r->address));
+	}
+	/* accept a caller's request id only when it is a plain token we can log safely */
+	client_rid = yh_req_header(r, "X-Request-Id");
+	if (client_rid && strlen(client_rid) <= 36 && strspn(client_rid,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == strlen(client_rid) &&
+	    *client_rid)
+		snprintf(r->request_id, sizeof(r->request_id), "%s", client_rid);
+	else
+		yh_uuid_new(r->request_id);
+}
+
+static enum MHD_Result send_reply(yh_req *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(r->resp_len, r->resp ? r->resp : (void *)"", MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL)
+		return MHD_NO;
+	r->resp = NULL; /* now owned by the response */
+	MHD_add_response_header(resp, "Content-Type", r->resp_ctype ? r->resp_ctype : "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (r->resp_filename) {
+		char disp[512];
+		snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", r->resp_filename);
+		MHD_add_response_header(resp, "Content-Disposition", disp);
+	}
+	if (r->status == 401)
+		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static void log_request(yh_req *r)
+{
+	struct timespec now;
+	double ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (double)(now.tv_sec - r->start.tv_sec) * 1e3 + (double)(now.tv_nsec - r->start.tv_nsec) / 1e6;
+	yh_metrics_observe(r->route ? r->route_index : -1, r->status, ms);
+	yh_log_set_request_id(r->request_id);
+	yh_log_info("%s %s %d %.1fms actor=%s", r->method, r->route ? r->route->pattern : "(unrouted)",
+		r->status, ms, r->actor.username[0] ? r->actor.username : "-");
+	yh_log_set_request_id(NULL);
+}
+
+static void reply_now(yh_req *r, int code, const char *field, const char *msg)
+{
+	yh_err e;
+
+	yh_err_clear(&e);
+	yh_err_set(&e, code, field, "%s", msg);
+	yh_reply_error(r, &e);
+}
+
+static void enqueue(yh_server *s, yh_req *r)
+{
+	pthread_mutex_lock(&s->mu);
+	r->next = NULL;
+	if (s->tail)
+		s->tail->next = r;
+	else
+		s->head = r;
+	s->tail = r;
+	s->queued++;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
+	const char *method, const char *version, const char *upload_data,
+	size_t *upload_data_size, void **req_cls)
+{
+	yh_server *s = cls;
+	yh_req *r = *req_cls;
+	const char *cl;
+	int found;
+
+	(void)version;
+	if (r == NULL) {
+		r = calloc(1, sizeof(*r));
+		if (r == NULL)
+			return MHD_NO;
+		r->conn = conn;
+		r->srv = s;
+		r->route_index = -1;
+		clock_gettime(CLOCK_MONOTONIC, &r->start);
+		snprintf(r->method, sizeof(r->method), "%s", method);
+		r->url = strdup(url);
+		if (r->url == NULL) {
+			free(r);
+			return MHD_NO;
+		}
+		capture(r, conn);
+		*req_cls = r;
+		atomic_fetch_add(&s->in_flight, 1);
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL && strtoull(cl, NULL, 10) > s->opts.max_body) {
+			/* refuse before reading a byte of it */
+			reply_now(r, YH_ETOOBIG, NULL, "request body too large");
+			r->state = RS_DONE;
+			log_request(r);
+			return send_reply(r);
+		}
+		return MHD_YES;
+	}
+	if (r->state == RS_DONE) {
+		log_request(r);
+		return send_reply(r);
+	}
+	if (*upload_data_size > 0) {
+		if (!r->too_big) {
+			if (r->body_len + *upload_data_size > s->opts.max_body) {
+				r->too_big = 1;
+			} else {
+				if (r->body_len + *upload_data_size + 1 > r->body_cap) {
+					size_t cap = (r->body_len + *upload_data_size + 1) * 2;
+					char *nb;
+					if (cap > s->opts.max_body + 1)
+						cap = s->opts.max_body + 1;
+					nb = realloc(r->body, cap);
+					if (nb == NULL)
+						return MHD_NO;
+					r->body = nb;
+					r->body_cap = cap;
+				}
+				memcpy(r->body + r->body_len, upload_data, *upload_data_size);
+				r->body_len += *upload_data_size;
+				r->body[r->body_len] = '\0';
+			}
+		}
+		/* a chunked body without a length: discard the rest, but not forever */
+		r->discarded += r->too_big ? *upload_data_size : 0;
+		*upload_data_size = 0;
+		if (r->discarded > 4 * s->opts.max_body)
+			return MHD_NO;
+		return MHD_YES;
+	}
+	if (r->too_big) {
+		reply_now(r, YH_ETOOBIG, NULL, "request body too large");
+		r->state = RS_DONE;
+		log_request(r);
+		return send_reply(r);
+	}
+	/* the whole request is here */
+	found = route_find(r);
+	if (found == 0) {
+		reply_now(r, YH_ENOTFOUND, NULL, "no such endpoint");
+	} else if (found < 0) {
+		yh_err e;
+		yh_err_clear(&e);
+		yh_err_set(&e, YH_EBADREQ, NULL, "method %s not allowed here", r->method);
+		yh_reply_data(r, 405, yh_http_error_body(&e, r->request_id), 0, "application/json; charset=utf-8", NULL);
+		r->resp_len = strlen(r->resp);
+	} else if (r->route->flags & YH_ROUTE_NODB) {
+		yh_err_clear(&(yh_err){ 0 });
+		r->route->fn(r);
+	} else {
+		int full;
+		pthread_mutex_lock(&s->mu);
+		full = s->queued >= 4 * s->opts.workers + 1024;
+		pthread_mutex_unlock(&s->mu);
+		if (full) {
+			reply_now(r, YH_EUNAVAILABLE, NULL, "server busy; retry shortly");
+		} else {
+			r->state = RS_QUEUED;
+			MHD_suspend_connection(conn);
+			enqueue(s, r);
+			return MHD_YES;
+		}
+	}
+	if (r->resp && r->resp_len == 0)
+		r->resp_len = strlen(r->resp);
+	r->state = RS_DONE;
+	log_request(r);
+	return send_reply(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls, enum MHD_RequestTerminationCode toe)
+{
+	yh_server *s = cls;
+	yh_req *r = *req_cls;
+
+	(void)conn;
+	(void)toe;
+	if (r == NULL)
+		return;
+	req_free(r);
+	*req_cls = NULL;
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+/* ---- workers ---- */
+
+static void run_request(yh_server *s, yh_req *r, yh_db **dbp)
+{
+	yh_err err;
+	int rc;
+
+	yh_err_clear(&err);
+	yh_log_set_request_id(r->request_id);
+	if (*dbp == NULL) {
+		rc = yh_db_open(dbp, s->opts.conninfo, "yinhuid", &err);
+	} else {
+		rc = yh_db_ensure(*dbp, &err);
+	}
+	if (rc != 0) {
+		yh_log_warn("%s", err.msg);
+		yh_err_set(&err, YH_EUNAVAILABLE, NULL, "database unavailable; retry shortly");
+		yh_reply_error(r, &err);
+		goto done;
+	}
+	r->db = *dbp;
+	snprintf(r->actor.request_id, sizeof(r->actor.request_id), "%s", r->request_id);
+	if (!(r->route->flags & YH_ROUTE_PUBLIC)) {
+		const char *auth = yh_req_header(r, "Authorization");
+		if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0) {
+			yh_err_set(&err, YH_EUNAUTH, NULL, "missing bearer token (POST /api/v1/session to log in)");
+			yh_reply_error(r, &err);
+			goto done;
+		}
+		rc = yh_session_resolve(r->db, auth + 7, &r->actor, &err);
+		if (rc != 0) {
+			yh_reply_error(r, &err);
+			goto done;
+		}
+		snprintf(r->actor.request_id, sizeof(r->actor.request_id), "%s", r->request_id);
+	}
+	yh_http_run_handler(r);
+done:
+	if (r->resp && r->resp_len == 0)
+		r->resp_len = strlen(r->resp);
+	/* a handler that left a transaction open must not leak it into the next request */
+	if (r->db && yh_db_in_tx(r->db)) {
+		yh_log_error("handler left a transaction open; rolled back");
+		while (yh_db_in_tx(r->db))
+			yh_db_rollback(r->db);
+	}
+	yh_log_set_request_id(NULL);
+}
+
+static void *worker_main(void *arg)
+{
+	yh_server *s = arg;
+	yh_db *db = NULL;
+
+	for (;;) {
+		yh_req *r;
+
+		pthread_mutex_lock(&s->mu);
+		while (s->head == NULL && !s->stopping)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->head == NULL && s->stopping) {
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		r = s->head;
+		s->head = r->next;
+		if (s->head == NULL)
+			s->tail = NULL;
+		s->queued--;
+		pthread_mutex_unlock(&s->mu);
+
+		atomic_fetch_add(&s->busy_workers, 1);
+		run_request(s, r, &db);
+		atomic_fetch_sub(&s->busy_workers, 1);
+		r->state = RS_DONE;
+		MHD_resume_connection(r->conn);
+	}
+	yh_db_close(db);
+	return NULL;
+}
+
+void yh_server_pool_stats(const yh_server *s, int *busy, int *waiting, int *size)
+{
+	*busy = atomic_load(&((yh_server *)s)->busy_workers);
+	*waiting = s->queued;
+	*size = s->opts.workers;
+}
+
+void yh_server_opts_default(yh_server_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->listen_addr = "127.0.0.1";
+	o->port = 8640;
+	o->workers = 32;
+	o->max_body = 1u << 20;
+	o->max_conns = 1024;
+	o->timeout_s = 30;
+	o->http_threads = 2;
+}
+
+int yh_server_start(yh_server **out, const yh_server_opts *o, yh_err *err)
+{
+	yh_server *s = NULL;
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	const struct sockaddr *sa;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
+		MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	int rc = 0;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
+	s->opts = *o;
+	if (s->opts.workers < 1)
+		s->opts.workers = 1;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	memset(&sin, 0, sizeof(sin));
+	memset(&sin6, 0, sizeof(sin6));
+	if (inet_pton(AF_INET, o->listen_addr, &sin.sin_addr) == 1) {
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons((uint16_t)o->port);
+		sa = (const struct sockaddr *)&sin;
+	} else if (inet_pton(AF_INET6, o->listen_addr, &sin6.sin6_addr) == 1) {
+		sin6.sin6_family = AF_INET6;
+		sin6.sin6_port = htons((uint16_t)o->port);
+		sa = (const struct sockaddr *)&sin6;
+		flags |= MHD_USE_IPv6;
+	} else {
+		rc = yh_err_set(err, YH_EINVAL, "listen", "not an IP address: %s", o->listen_addr);
+		goto done;
+	}
+	s->nthreads = s->opts.workers;
+	s->threads = calloc((size_t)s->nthreads, sizeof(pthread_t));
+	if (s->threads == NULL) {
+		rc = yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
+		goto done;
+	}
+	for (int i = 0; i < s->nthreads; i++)
+		if (pthread_create(&s->threads[i], NULL, worker_main, s) != 0) {
+			s->nthreads = i;
+			rc = yh_err_set(err, YH_EINTERNAL, NULL, "cannot start worker threads");
+			goto done;
+		}
+	s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_access, s,
+		MHD_OPTION_SOCK_ADDR, sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->http_threads > 0 ? o->http_threads : 2),
+		MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_conns,
+		MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+		MHD_OPTION_END);
+	if (s->mhd == NULL) {
+		rc = yh_err_set(err, YH_EUNAVAILABLE, "listen", "cannot listen on %s:%d (in use?)", o->listen_addr, o->port);
+		goto done;
+	}
+done:
+	if (rc != 0) {
+		yh_server_stop(s, 0);
+	} else {
+		current_server = s;
+		*out = s;
+	}
+	return rc;
+}
+
+int yh_server_port(const yh_server *s)
+{
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+
+	return di ? di->port : -1;
+}
+
+void yh_server_stop(yh_server *s, int grace_s)
+{
+	if (s == NULL)
+		return;
+	if (s->mhd != NULL) {
+		MHD_socket sock = MHD_quiesce_daemon(s->mhd);
+		/* finish what was accepted: wait for in-flight requests to drain */
+		for (int i = 0; i < grace_s * 100 && atomic_load(&s->in_flight) > 0; i++)
+			usleep(10000);
+		if (sock != MHD_INVALID_SOCKET)
+			close(sock);
+	}
+	pthread_mutex_lock(&s->mu);
+	s->stopping = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	for (int i = 0; i < s->nthreads; i++)
+		pthread_join(s->threads[i], NULL);
+	if (s->mhd != NULL)
+		MHD_stop_daemon(s->mhd);
+	free(s->threads);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s);
+}

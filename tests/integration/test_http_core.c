@@ -1,0 +1,128 @@
+/* The daemon in-process over HTTP: health, login, errors, limits, idempotency. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+static void test_healthz(void)
+{
+	char *body = NULL;
+
+	CU_ASSERT_EQUAL(yh_t_http("GET", "/healthz", NULL, NULL, NULL, &body), 200);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(body, "status"), "ok");
+	free(body);
+	CU_ASSERT_EQUAL(yh_t_http("GET", "/readyz", NULL, NULL, NULL, NULL), 200);
+}
+
+static void test_login_and_auth(void)
+{
+	char *body = NULL;
+	char auth[200];
+
+	CU_ASSERT_EQUAL(yh_t_http("POST", "/api/v1/session", NULL, "{\"username\":\"admin\",\"password\":\"nope-nope-nope\"}", NULL, &body), 401);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(body, "error.code"), "unauthorized");
+	free(body);
+	CU_ASSERT_EQUAL(yh_t_http("POST", "/api/v1/session", NULL, "{\"username\":\"admin\",\"password\":\"" YH_T_PASSWORD "\"}", NULL, &body), 201);
+	snprintf(auth, sizeof(auth), "%s", yh_t_json(body, "token"));
+	CU_ASSERT_EQUAL(strncmp(auth, "yh_", 3), 0);
+	free(body);
+	CU_ASSERT_EQUAL(yh_t_http("GET", "/api/v1/units", NULL, NULL, NULL, &body), 401);
+	free(body);
+	CU_ASSERT_EQUAL(yh_t_http("GET", "/api/v1/units", "yh_bogus", NULL, NULL, &body), 401);
+	free(body);
+	CU_ASSERT_EQUAL(yh_t_http("GET", "/api/v1/units", auth, NULL, NULL, &body), 200);
+	CU_ASSERT(yh_t_json_len(body, "") >= 3);
+	free(body);
+	CU_ASSERT_EQUAL(yh_t_http("DELETE", "/api/v1/session", auth, NULL, NULL, NULL), 200);
+	CU_ASSERT_EQUAL(yh_t_http("GET", "/api/v1/units", auth, NULL, NULL, NULL), 401);
+}
+
+static void test_errors(void)
+{
+	const char *tok = yh_t_token("admin");
+	char *body = NULL;
+
+	CU_ASSERT_EQUAL(yh_t_http("GET", "/api/v1/nowhere", tok, NULL, NULL, &body), 404);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(body, "error.code"), "not_found");
+	CU_ASSERT_PTR_NOT_NULL(yh_t_json(body, "error.request_id"));
+	free(body);
+	CU_ASSERT_EQUAL(yh_t_http("POST", "/api/v1/units", tok, "{\"code\":", NULL, &body), 400);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(body, "error.code"), "bad_request");
+	free(body);
+	CU_ASSERT_EQUAL(yh_t_http("POST", "/api/v1/units", tok, "[1,2]", NULL, &body), 400);
+	free(body);
+	CU_ASSERT_EQUAL(yh_t_http("POST", "/api/v1/units", tok, "{\"code\":\"a1\",\"name\":\"x\",\"parent\":\"bureau\",\"colour\":1}", NULL, &body), 422);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(body, "error.field"), "colour");
+	free(body);
+	CU_ASSERT_EQUAL(yh_t_http("POST", "/api/v1/units", tok, "{\"code\":\"a1\",\"name\":\"x\",\"parent\":\"nowhere\"}", NULL, &body), 422);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(body, "error.field"), "parent");
+	free(body);
+	CU_ASSERT_EQUAL(yh_t_http("PUT", "/api/v1/units", tok, "{}", NULL, &body), 405);
+	free(body);
+	CU_ASSERT_EQUAL(yh_t_http("POST", "/api/v1/units", yh_t_token("cw_a"), "{\"code\":\"a2\",\"name\":\"x\",\"parent\":\"bureau\"}", NULL, &body), 403);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(body, "error.code"), "forbidden");
+	free(body);
+}
+
+static void test_body_limit(void)
+{
+	size_t n = 300 * 1024;
+	char *big = malloc(n + 32), *body = NULL;
+
+	memset(big, 'a', n + 31);
+	memcpy(big, "{\"code\":\"", 9);
+	strcpy(big + n, "\"}");
+	CU_ASSERT_EQUAL(yh_t_http("POST", "/api/v1/units", yh_t_token("admin"), big, NULL, &body), 413);
+	free(body);
+	free(big);
+}
+
+static void test_idempotency(void)
+{
+	const char *tok = yh_t_token("admin");
+	const char *json = "{\"code\":\"idem1\",\"name\":\"幂等测试\",\"parent\":\"bureau\"}";
+	char *b1 = NULL, *b2 = NULL, *b3 = NULL;
+	long before = yh_t_count("SELECT count(*) FROM yh.unit");
+
+	CU_ASSERT_EQUAL(yh_t_http("POST", "/api/v1/units", tok, json, "Idempotency-Key: k-123", &b1), 201);
+	CU_ASSERT_EQUAL(yh_t_http("POST", "/api/v1/units", tok, json, "Idempotency-Key: k-123", &b2), 201);
+	CU_ASSERT_STRING_EQUAL(b1, b2);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.unit"), before + 1);
+	/* same key, different body */
+	CU_ASSERT_EQUAL(yh_t_http("POST", "/api/v1/units", tok, "{\"code\":\"idem2\",\"name\":\"x\",\"parent\":\"bureau\"}",
+				  "Idempotency-Key: k-123", &b3), 422);
+	free(b1);
+	free(b2);
+	free(b3);
+}
+
+static void test_metrics(void)
+{
+	char *body = NULL;
+
+	CU_ASSERT_EQUAL(yh_t_http("GET", "/metrics", NULL, NULL, NULL, &body), 200);
+	CU_ASSERT_PTR_NOT_NULL(body && strstr(body, "yinhui_http_requests_total"));
+	CU_ASSERT_PTR_NOT_NULL(body && strstr(body, "yinhui_db_pool_size"));
+	free(body);
+}
+
+static const yh_t_case cases[] = {
+	{ "healthz and readyz", test_healthz },
+	{ "login and bearer tokens", test_login_and_auth },
+	{ "JSON errors with fields", test_errors },
+	{ "body size limit", test_body_limit },
+	{ "idempotency keys", test_idempotency },
+	{ "metrics", test_metrics },
+	{ NULL, NULL }
+};
+
+int main(void)
+{
+	int rc;
+
+	yh_t_setup("http_core");
+	yh_t_server_start();
+	rc = yh_t_run("http_core", cases);
+	yh_t_teardown();
+	return rc;
+}
