@@ -15,6 +15,7 @@ set(YH_CORE_SOURCES
   src/core/audit.c
   src/core/config.c
   src/core/staff.c
+  src/core/pii.c
   src/db/db.c
   src/db/migrate.c
   src/db/cluster.c

@@ -101,9 +101,6 @@ undo_failed_start() {
 
 cmd_start() {
   local dir="${1:-}" bindir sock super
-  bindir=$(find_bindir)
-  ensure_account
-  START_BINDIR=$bindir
   trap undo_failed_start EXIT
   if [[ -z "$dir" ]]; then
     dir=$(mktemp -d /tmp/yhpg.XXXXXX)
@@ -111,10 +108,16 @@ cmd_start() {
   elif [[ ! -e "$dir" ]]; then
     mkdir -p "$dir"
     START_CREATED=1
+  elif [[ -d "$dir" && -z "$(ls -A "$dir")" ]]; then
+    # an empty dir (the caller's mktemp -d) is ours to remove if the start fails
+    START_CREATED=1
   fi
   dir=$(cd "$dir" && pwd -P)
   [[ -e "$dir/data" || -e "$dir/$MARKER" ]] && die "$dir already holds a test cluster; stop it first"
   START_DIR=$dir
+  bindir=$(find_bindir)
+  START_BINDIR=$bindir
+  ensure_account
 
   # The socket lives in DIR when its path fits in sun_path, else in a short dir of its own.
   if ((${#dir} + SOCK_NAME_LEN <= SOCK_MAX)); then
