@@ -37,3 +37,7 @@ set(YH_CLI_SOURCES
   src/cli/error.c
   src/cli/cmd_admin.c
 )
+include(cmake/module_roster.cmake)
+include(cmake/module_case.cmake)
+include(cmake/module_pay.cmake)
+include(cmake/module_eval.cmake)

@@ -69,5 +69,9 @@ int yh_cli_password(const char *file, const char *prompt, char *out, size_t n, y
 
 /* Command tables of each group (cmd_*.c). */
 extern const yh_cli_cmd yh_cmds_admin[];
+extern const yh_cli_cmd yh_cmds_roster[];
+extern const yh_cli_cmd yh_cmds_case[];
+extern const yh_cli_cmd yh_cmds_pay[];
+extern const yh_cli_cmd yh_cmds_eval[];
 
 #endif

@@ -8,6 +8,10 @@
 
 static const yh_cli_cmd *const tables[] = {
 	yh_cmds_admin,
+	yh_cmds_roster,
+	yh_cmds_case,
+	yh_cmds_pay,
+	yh_cmds_eval,
 	NULL
 };
 

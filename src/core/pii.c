@@ -36,7 +36,7 @@ static int load_hex(unsigned char master[32], const char *hex, const char *what,
 int yh_pii_init(const char *key_file, yh_err *err)
 {
 	unsigned char master[32];
-	char path[1024], home[1024], *text = NULL;
+	char path[1100], home[1024], *text = NULL;
 	const char *env = getenv("YINHUI_DATA_KEY");
 	struct stat st;
 	int rc = 0;

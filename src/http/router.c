@@ -3,5 +3,9 @@
 
 const yh_route *const yh_route_tables[] = {
 	yh_routes_core,
+	yh_routes_roster,
+	yh_routes_case,
+	yh_routes_pay,
+	yh_routes_eval,
 	NULL
 };

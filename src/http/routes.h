@@ -24,5 +24,9 @@ int yh_http_get(yh_req *r, yh_get_fn fn);
 int yh_http_list(yh_req *r, const char *const *keys, yh_create_fn fn);
 
 extern const yh_route yh_routes_core[];
+extern const yh_route yh_routes_roster[];
+extern const yh_route yh_routes_case[];
+extern const yh_route yh_routes_pay[];
+extern const yh_route yh_routes_eval[];
 
 #endif
