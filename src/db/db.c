@@ -62,6 +62,13 @@ static int session_setup(yh_db *db, yh_err *err)
 	return rc;
 }
 
+/* Server NOTICEs ("already exists, skipping") are for people at psql, not our users. */
+static void quiet_notice(void *arg, const char *message)
+{
+	(void)arg;
+	yh_log_debug("postgres: %.200s", message);
+}
+
 int yh_db_open(yh_db **out, const char *conninfo, const char *app, yh_err *err)
 {
 	const char *keys[] = { "dbname", "application_name", "client_encoding", "connect_timeout", NULL };
@@ -79,6 +86,7 @@ int yh_db_open(yh_db **out, const char *conninfo, const char *app, yh_err *err)
 			db->conn ? PQerrorMessage(db->conn) : "out of memory");
 		goto done;
 	}
+	PQsetNoticeProcessor(db->conn, quiet_notice, NULL);
 	rc = session_setup(db, err);
 done:
 	if (rc != 0)
