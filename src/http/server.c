@@ -163,7 +163,7 @@ int yh_reply_data(yh_req *r, int status, char *data, size_t len, const char *cty
 	free(r->resp_filename);
 	r->status = status;
 	r->resp = data;
-	r->resp_len = len;
+	r->resp_len = (len == 0 && data != NULL) ? strlen(data) : len;
 	r->resp_ctype = ctype;
 	r->resp_filename = filename ? strdup(filename) : NULL;
 	return 0;
@@ -561,7 +561,6 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		yh_err_clear(&e);
 		yh_err_set(&e, YH_EBADREQ, NULL, "method %s not allowed here", r->method);
 		yh_reply_data(r, 405, yh_http_error_body(&e, r->request_id), 0, "application/json; charset=utf-8", NULL);
-		r->resp_len = strlen(r->resp);
 	} else if (r->route->flags & YH_ROUTE_NODB) {
 		yh_err_clear(&(yh_err){ 0 });
 		r->route->fn(r);
@@ -579,8 +578,6 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 			return MHD_YES;
 		}
 	}
-	if (r->resp && r->resp_len == 0)
-		r->resp_len = strlen(r->resp);
 	r->state = RS_DONE;
 	log_request(r);
 	return send_reply(r);
@@ -638,8 +635,6 @@ static void run_request(yh_server *s, yh_req *r, yh_db **dbp)
 	}
 	yh_http_run_handler(r);
 done:
-	if (r->resp && r->resp_len == 0)
-		r->resp_len = strlen(r->resp);
 	/* a handler that left a transaction open must not leak it into the next request */
 	if (r->db && yh_db_in_tx(r->db)) {
 		yh_log_error("handler left a transaction open; rolled back");
