@@ -39,6 +39,8 @@ int yh_req_query_fields(const yh_req *r, const char *const *keys, yh_fields **ou
 /* Decodes the JSON object body into fields. YH_EBADREQ on broken JSON or a non-object. */
 int yh_req_body_fields(yh_req *r, yh_fields **out, yh_err *err);
 const char *yh_req_body(const yh_req *r, size_t *len);
+/* The same decoding on a plain buffer (used by the above, and by the fuzzer). */
+int yh_json_to_fields(const char *buf, size_t len, yh_fields **out, yh_err *err);
 const char *yh_req_header(const yh_req *r, const char *name);
 const char *yh_req_address(const yh_req *r);
 yh_db *yh_req_db(yh_req *r);
