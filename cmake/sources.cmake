@@ -2,6 +2,7 @@
 set(YH_CORE_SOURCES
   src/util/error.c
   src/util/log.c
+  src/util/i18n.c
   src/util/util.c
   src/util/encoding.c
   src/util/csv.c

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "yinhui/i18n.h"
 #include "yinhui/log.h"
 
 static const yh_cli_cmd *const tables[] = {
@@ -19,26 +20,26 @@ static void usage(FILE *f)
 {
 	const char *last = "";
 
-	fprintf(f, "usage: yinhui [--json] COMMAND [ARGS]\n\n"
+	fprintf(f, "%s", yh_tr("usage: yinhui [--json] COMMAND [ARGS]\n\n"
 		"Yinhui (银晖) — care files, visits, subsidies and the annual self-evaluation\n"
-		"for a Veteran Cadres Bureau. Commands:\n\n");
+		"for a Veteran Cadres Bureau. Commands:\n\n"));
 	for (int t = 0; tables[t]; t++)
 		for (const yh_cli_cmd *c = tables[t]; c->group; c++) {
 			if (strcmp(last, c->group) != 0 && c->verb)
 				fprintf(f, "\n");
 			last = c->group;
-			fprintf(f, "  %-22s %s\n", c->usage ? c->usage + strlen("yinhui ") : c->group, c->summary);
+			fprintf(f, "  %-22s %s\n", c->usage ? c->usage + strlen("yinhui ") : c->group, yh_tr(c->summary));
 		}
-	fprintf(f, "\nRun 'yinhui COMMAND --help' for details and examples.\n"
+	fprintf(f, "%s", yh_tr("\nRun 'yinhui COMMAND --help' for details and examples.\n"
 		"Exit status: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found,\n"
-		"5 not permitted, 6 conflict, 7 database unavailable.\n");
+		"5 not permitted, 6 conflict, 7 database unavailable.\n"));
 }
 
 static void cmd_help(const yh_cli_cmd *c)
 {
-	printf("usage: %s\n\n%s\n", c->usage, c->summary);
+	printf("%s %s\n\n%s\n", yh_tr("usage:"), c->usage, yh_tr(c->summary));
 	if (c->help)
-		printf("\n%s\n", c->help);
+		printf("\n%s\n", yh_tr(c->help));
 }
 
 int main(int argc, char **argv)
@@ -50,6 +51,7 @@ int main(int argc, char **argv)
 	char **sub_argv;
 
 	yh_err_clear(&err);
+	yh_i18n_init();
 	yh_log_set_level(getenv("YINHUI_LOG_LEVEL") ? YH_LOG_DEBUG : YH_LOG_WARN);
 	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
 		if (strcmp(argv[i], "--json") == 0) {

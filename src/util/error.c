@@ -1,4 +1,5 @@
 #include "yinhui/error.h"
+#include "yinhui/i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,7 +23,8 @@ int yh_err_set(yh_err *err, int code, const char *field, const char *fmt, ...)
 	err->sqlstate[0] = '\0';
 	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	/* the format string is the catalogue's msgid: one place translates every message */
+	vsnprintf(err->msg, sizeof(err->msg), yh_tr(fmt), ap);
 	va_end(ap);
 	/* messages are one line: a stray newline from a server message would break logs */
 	while ((nl = strpbrk(err->msg, "\r\n")) != NULL)
