@@ -20,6 +20,7 @@ set(YH_CORE_SOURCES
   src/db/db.c
   src/db/migrate.c
   src/db/cluster.c
+  src/db/backup.c
 )
 
 set(YH_HTTP_SOURCES
@@ -38,6 +39,7 @@ set(YH_CLI_SOURCES
   src/cli/cli.c
   src/cli/error.c
   src/cli/cmd_admin.c
+  src/cli/cmd_ops.c
 )
 include(cmake/module_roster.cmake)
 include(cmake/module_case.cmake)

@@ -83,6 +83,16 @@ int yh_cluster_status(const char *home, yh_cluster_state *out, yh_err *err);
  */
 int yh_cluster_stop(const char *home, yh_err *err);
 
+/*
+ * Writes the absolute path of PostgreSQL program name (pg_dump, pg_restore,
+ * ...) into out (n bytes), looked up like the server binaries above:
+ * $YINHUI_PG_BINDIR, else /usr/lib/postgresql/15/bin, else the highest
+ * /usr/lib/postgresql/<N>/bin that has it. Not the /usr/bin wrappers, which
+ * pick a version by guessing. Returns 0, YH_EUNAVAILABLE when no such
+ * program is installed, or YH_EINTERNAL when out is too small.
+ */
+int yh_cluster_pg_tool(const char *name, char *out, size_t n, yh_err *err);
+
 /* "not created", "stopped" or "running". */
 const char *yh_cluster_phase_name(yh_cluster_phase phase);
 

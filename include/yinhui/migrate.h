@@ -7,7 +7,12 @@
 
 #include "yinhui/db.h"
 
-/* Directory holding the migrations: $YINHUI_MIGRATIONS, the source tree, or the installed copy. */
+/*
+ * Directory holding the migrations (a static buffer): $YINHUI_MIGRATIONS;
+ * in a developer build (YH_DEV_TREE) the source tree's; else
+ * <directory of the executable>/../share/yinhui/migrations when present;
+ * else the configured install directory (YH_DATADIR/migrations).
+ */
 const char *yh_migrate_dir(void);
 
 /*

@@ -17,6 +17,8 @@
 
 #define YH_PII_BIDX_HEX 67 /* "\\x" + 64 hex + NUL, a bytea literal */
 
+/* Names the key file to use when YINHUI_DATA_KEY is not set (front ends call this from the configuration). */
+void yh_pii_set_key_file(const char *path);
 /* Loads (or creates) the data key once per process. Thread-safe after the first call. */
 int yh_pii_init(const char *key_file, yh_err *err);
 /* Sealed form of plain as a bytea hex literal ("\\x..."); caller frees *out. */

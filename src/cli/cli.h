@@ -73,5 +73,13 @@ extern const yh_cli_cmd yh_cmds_roster[];
 extern const yh_cli_cmd yh_cmds_case[];
 extern const yh_cli_cmd yh_cmds_pay[];
 extern const yh_cli_cmd yh_cmds_eval[];
+extern const yh_cli_cmd yh_cmds_ops[];
+
+/*
+ * yinhui help --man (roff for yinhui(1)) and yinhui help --completion bash,
+ * generated from the NULL-terminated list of command tables onto stdout.
+ * argv holds the words after "help". Returns the exit status.
+ */
+int yh_cli_help_gen(const yh_cli_cmd *const *tables, int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "yinhui/i18n.h"
 #include "yinhui/log.h"
+#include "yinhui/pii.h"
 
 static const yh_cli_cmd *const tables[] = {
 	yh_cmds_admin,
@@ -13,6 +14,7 @@ static const yh_cli_cmd *const tables[] = {
 	yh_cmds_case,
 	yh_cmds_pay,
 	yh_cmds_eval,
+	yh_cmds_ops,
 	NULL
 };
 
@@ -73,6 +75,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (strcmp(argv[i], "help") == 0 && i + 1 < argc && strncmp(argv[i + 1], "--", 2) == 0)
+		return yh_cli_help_gen(tables, argc - i - 1, argv + i + 1);
 	if (strcmp(argv[i], "help") == 0) {
 		usage(stdout);
 		return 0;
@@ -120,6 +124,11 @@ int main(int argc, char **argv)
 			k--;
 		}
 	rc = yh_config_load(&cli.cfg, &err);
+	if (rc == 0) {
+		char keyfile[1100];
+		if (yh_config_data_key_path(cli.cfg, keyfile, sizeof(keyfile), NULL) == 0)
+			yh_pii_set_key_file(keyfile);
+	}
 	if (rc == 0)
 		rc = found->fn(&cli, sub_argc, sub_argv, &err);
 	if (rc != 0) {

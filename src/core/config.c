@@ -35,6 +35,8 @@ static const struct {
 struct yh_config {
 	char *val[NKEYS];
 	const char *src[NKEYS];
+	char file[4096]; /* the file looked at (loaded or not) */
+	int file_loaded;
 };
 
 static int key_index(const char *key)
@@ -71,8 +73,10 @@ static int load_file(yh_config *c, const char *path, int must_exist, yh_err *err
 	struct stat st;
 	int lineno = 0, rc = 0, has_secret = 0;
 
+	snprintf(c->file, sizeof(c->file), "%s", path);
 	if (f == NULL)
 		return must_exist ? yh_err_set(err, YH_EUSAGE, "config", "cannot read config file %s", path) : 0;
+	c->file_loaded = 1;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *s = trim(line), *eq, *k, *v;
 		int i;
@@ -181,15 +185,125 @@ int yh_config_set_flag(yh_config *c, const char *key, const char *value, yh_err 
 	return 0;
 }
 
+int yh_config_key_info(size_t i, yh_config_key *out)
+{
+	if (i >= NKEYS)
+		return YH_ENOTFOUND;
+	out->key = keys[i].key;
+	out->env = keys[i].env;
+	out->dflt = keys[i].dflt;
+	out->help = keys[i].help;
+	out->secret = keys[i].secret;
+	return 0;
+}
+
+/*
+ * Copies a libpq connection string with its password replaced by ********:
+ * the user-info password and ?password= of a URI, password=... of the
+ * key=value form. Everything else (host, database, user) is worth showing.
+ */
+static void mask_conninfo(const char *in, char *out, size_t n)
+{
+	const char *scheme = strstr(in, "://"), *p = in;
+	size_t used = 0;
+
+#define PUT(ch) do { if (used + 1 < n) out[used++] = (ch); } while (0)
+	if (scheme != NULL && strspn(in, "postgresql") == (size_t)(scheme - in)) {
+		const char *auth = scheme + 3, *end = auth + strcspn(auth, "/?"), *at = NULL, *colon;
+
+		for (const char *q = auth; q < end; q++)
+			if (*q == '@')
+				at = q;
+		colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		for (; *p; p++) {
+			if (colon != NULL && p == colon + 1) {
+				for (const char *m = "********"; *m; m++)
+					PUT(*m);
+				p = at - 1;
+				continue;
+			}
+			PUT(*p);
+			if (p > end && strncmp(p, "password=", 9) == 0 && (p[-1] == '?' || p[-1] == '&')) {
+				for (const char *m = "assword=********"; *m; m++)
+					PUT(*m);
+				p += 8 + strcspn(p + 9, "&");
+			}
+		}
+	} else {
+		for (; *p; p++) {
+			PUT(*p);
+			if ((p == in || isspace((unsigned char)p[-1])) && strncmp(p, "password", 8) == 0) {
+				const char *v = p + 8;
+
+				v += strspn(v, " \t");
+				if (*v != '=')
+					continue;
+				v++;
+				v += strspn(v, " \t");
+				if (*v == '\'') {
+					for (v++; *v && *v != '\''; v++)
+						if (*v == '\\' && v[1])
+							v++;
+					if (*v)
+						v++;
+				} else {
+					v += strcspn(v, " \t");
+				}
+				for (const char *m = "assword=********"; *m; m++)
+					PUT(*m);
+				p = v - 1;
+			}
+		}
+	}
+	out[used < n ? used : n - 1] = '\0';
+#undef PUT
+}
+
+/* libpq's own variables; the password ones are shown masked. */
+static const char *const pg_vars[] = {
+	"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGPASSFILE",
+	"PGSERVICE", "PGSERVICEFILE", "PGSSLMODE", "PGSSLROOTCERT", "PGSSLCERT", "PGSSLKEY",
+	"PGCONNECT_TIMEOUT", "PGAPPNAME", "PGOPTIONS", "PGTARGETSESSIONATTRS", "PGCHANNELBINDING",
+	"PGGSSENCMODE", NULL
+};
+
 void yh_config_print(const yh_config *c, void *file)
 {
 	FILE *f = file;
+	char shown[4096];
+	int npg = 0;
 
 	for (size_t i = 0; i < NKEYS; i++) {
 		const char *v = c->val[i];
-		fprintf(f, "%-24s = %-40s # %s; %s\n", keys[i].key,
-			v == NULL ? "" : (keys[i].secret && *v ? "********" : v), c->src[i], keys[i].help);
+
+		if (v == NULL) {
+			v = "";
+		} else if (keys[i].secret && *v && strcmp(keys[i].key, "database_url") == 0) {
+			mask_conninfo(v, shown, sizeof(shown));
+			v = shown;
+		} else if (keys[i].secret && *v) {
+			v = "********";
+		}
+		fprintf(f, "%-24s = %-40s # %s; %s\n", keys[i].key, v, c->src[i], keys[i].help);
 	}
+	fprintf(f, "# configuration file: %s (%s)\n", c->file[0] ? c->file : "none",
+		c->file_loaded ? "loaded" : "not found");
+	for (int i = 0; pg_vars[i]; i++) {
+		const char *v = getenv(pg_vars[i]);
+
+		if (v == NULL || *v == '\0')
+			continue;
+		if (npg++ == 0)
+			fprintf(f, "# libpq environment (honoured by libpq for what the connection string leaves out):\n");
+		fprintf(f, "#   %-22s = %s\n", pg_vars[i], strcmp(pg_vars[i], "PGPASSWORD") == 0 ? "********" : v);
+	}
+	if (yh_config_get(c, "database_url") != NULL)
+		fprintf(f, "# database: database_url\n");
+	else if (getenv("PGHOST") || getenv("PGDATABASE") || getenv("PGSERVICE"))
+		fprintf(f, "# database: libpq PG* environment (no database_url)\n");
+	else
+		fprintf(f, "# database: embedded cluster under %s\n",
+			yh_config_get(c, "home") ? yh_config_get(c, "home") : "the default home (see yinhui db status)");
 }
 
 int yh_config_conninfo(const yh_config *c, char *out, size_t outsz, int *embedded, yh_err *err)
@@ -217,4 +331,25 @@ int yh_config_conninfo(const yh_config *c, char *out, size_t outsz, int *embedde
 	}
 	*embedded = 1;
 	return yh_cluster_ensure_running(home, out, outsz, err);
+}
+
+int yh_config_data_key_path(const yh_config *c, char *out, size_t outsz, yh_err *err)
+{
+	const char *file = yh_config_get(c, "data_key_file");
+	char home[1024];
+	int rc;
+
+	if (file != NULL) {
+		snprintf(out, outsz, "%s", file);
+		return 0;
+	}
+	if (yh_config_get(c, "home") != NULL) {
+		snprintf(home, sizeof(home), "%s", yh_config_get(c, "home"));
+	} else {
+		rc = yh_cluster_home(home, sizeof(home), err);
+		if (rc != 0)
+			return rc;
+	}
+	snprintf(out, outsz, "%s/data.key", home);
+	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "yinhui/cluster.h"
 #include "yinhui/util.h"
@@ -14,6 +15,33 @@ static pthread_mutex_t key_mu = PTHREAD_MUTEX_INITIALIZER;
 static int key_ready;
 static unsigned char seal_key[crypto_secretbox_KEYBYTES];
 static unsigned char bidx_key[crypto_generichash_KEYBYTES];
+static char configured_path[1100];
+
+void yh_pii_set_key_file(const char *path)
+{
+	pthread_mutex_lock(&key_mu);
+	snprintf(configured_path, sizeof(configured_path), "%s", path ? path : "");
+	pthread_mutex_unlock(&key_mu);
+}
+
+/* Root creating the key in a home owned by the server account hands the key to that account. */
+static void give_to_dir_owner(const char *path)
+{
+	char dir[1100];
+	char *slash;
+	struct stat st;
+
+	if (geteuid() != 0)
+		return;
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		return;
+	*slash = '\0';
+	if (stat(dir[0] ? dir : "/", &st) == 0 && st.st_uid != 0)
+		if (chown(path, st.st_uid, st.st_gid) != 0)
+			return;
+}
 
 static int derive(const unsigned char master[32])
 {
@@ -56,6 +84,8 @@ int yh_pii_init(const char *key_file, yh_err *err)
 	}
 	if (key_file && *key_file) {
 		snprintf(path, sizeof(path), "%s", key_file);
+	} else if (configured_path[0]) {
+		snprintf(path, sizeof(path), "%s", configured_path);
 	} else {
 		const char *h = getenv("YINHUI_HOME");
 		if (h && *h)
@@ -73,6 +103,7 @@ int yh_pii_init(const char *key_file, yh_err *err)
 			rc = yh_err_set(err, YH_EUNAVAILABLE, "data_key", "cannot create the data key %s", path);
 			goto done;
 		}
+		give_to_dir_owner(path);
 		derive(master);
 		goto done;
 	}

@@ -174,8 +174,16 @@ static int executable(const char *dir, const char *name)
 	return access(path, X_OK) == 0;
 }
 
-/* $YINHUI_PG_BINDIR, else version 15, else the highest /usr/lib/postgresql/N/bin with initdb and pg_ctl. */
-static int find_bindir(char *out, size_t n, yh_err *err)
+static int executable_all(const char *dir, const char *const *tools)
+{
+	for (; *tools != NULL; tools++)
+		if (!executable(dir, *tools))
+			return 0;
+	return 1;
+}
+
+/* $YINHUI_PG_BINDIR, else version 15, else the highest /usr/lib/postgresql/N/bin holding every tool. */
+static int find_dir_with(const char *const *tools, char *out, size_t n, yh_err *err)
 {
 	const char *env = getenv("YINHUI_PG_BINDIR");
 	long best = -1, v;
@@ -184,9 +192,10 @@ static int find_bindir(char *out, size_t n, yh_err *err)
 	int rc = 0;
 
 	if (env != NULL && env[0] != '\0') {
-		if (!executable(env, "initdb") || !executable(env, "pg_ctl"))
+		if (!executable_all(env, tools))
 			return yh_err_set(err, YH_EUNAVAILABLE, "YINHUI_PG_BINDIR",
-					  "no initdb/pg_ctl in YINHUI_PG_BINDIR=%s", env);
+					  "no %s%s%s in YINHUI_PG_BINDIR=%s", tools[0], tools[1] ? "/" : "",
+					  tools[1] ? tools[1] : "", env);
 		return fmt(out, n, err, "%s", env);
 	}
 	/* not pg_config --bindir: libpq-dev's names /usr/bin on Debian, which has no initdb */
@@ -195,7 +204,7 @@ static int find_bindir(char *out, size_t n, yh_err *err)
 		for (i = 0; i < g.gl_pathc && rc == 0; i++) {
 			v = strtol(g.gl_pathv[i] + strlen("/usr/lib/postgresql/"), NULL, 10);
 			v = v == 15 ? 1000000 : v; /* the version Yinhui is tested with wins */
-			if (v > best && executable(g.gl_pathv[i], "initdb") && executable(g.gl_pathv[i], "pg_ctl")) {
+			if (v > best && executable_all(g.gl_pathv[i], tools)) {
 				best = v;
 				rc = fmt(out, n, err, "%s", g.gl_pathv[i]);
 			}
@@ -204,9 +213,26 @@ static int find_bindir(char *out, size_t n, yh_err *err)
 	globfree(&g);
 	if (rc == 0 && best < 0)
 		rc = yh_err_set(err, YH_EUNAVAILABLE, NULL,
-				"PostgreSQL server binaries not found (no /usr/lib/postgresql/*/bin/initdb); "
-				"run scripts/install-deps");
+				"PostgreSQL program %s not found (no /usr/lib/postgresql/*/bin/%s); "
+				"run scripts/install-deps", tools[0], tools[0]);
 	return rc;
+}
+
+static int find_bindir(char *out, size_t n, yh_err *err)
+{
+	static const char *const server_tools[] = { "initdb", "pg_ctl", NULL };
+
+	return find_dir_with(server_tools, out, n, err);
+}
+
+int yh_cluster_pg_tool(const char *name, char *out, size_t n, yh_err *err)
+{
+	const char *tools[] = { name, NULL };
+	char dir[P];
+	int rc;
+
+	rc = find_dir_with(tools, dir, sizeof(dir), err);
+	return rc != 0 ? rc : fmt(out, n, err, "%s/%s", dir, name);
 }
 
 /* Absolute path of a system tool; children get no PATH lookup. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "yinhui/log.h"
 
@@ -29,17 +30,42 @@ static const char Q_RECORD[] =
 	"INSERT INTO yh.schema_migrations (version, name, checksum) VALUES ($1::int, $2, $3)";
 static const char Q_LOCK[] = "SELECT pg_advisory_xact_lock(7165636)";
 
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 const char *yh_migrate_dir(void)
 {
-	static char dir[1024];
+	static char dir[4096];
 	const char *env = getenv("YINHUI_MIGRATIONS");
-	struct stat st;
+	char exe[sizeof(dir) - 64]; /* room for the suffix */
+	ssize_t len;
 
 	if (env != NULL && *env)
 		return env;
+#ifdef YH_DEV_TREE
+	/* a developer's build runs against the migrations it was built from */
 	snprintf(dir, sizeof(dir), "%s/migrations", YH_SOURCE_DIR);
-	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+	if (is_dir(dir))
 		return dir;
+#endif
+	/* BINDIR/../share/yinhui/migrations: a relocated install (dpkg -x, another prefix) finds its own */
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0) {
+		char *slash;
+
+		exe[len] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			snprintf(dir, sizeof(dir), "%s/../share/yinhui/migrations", exe);
+			if (is_dir(dir))
+				return dir;
+		}
+	}
 	snprintf(dir, sizeof(dir), "%s/migrations", YH_DATADIR);
 	return dir;
 }
