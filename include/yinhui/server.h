@@ -19,6 +19,7 @@ typedef struct yh_server_opts {
 	const char *conninfo;
 	int workers;             /* database connections = requests in flight */
 	size_t max_body;         /* bytes; larger bodies get 413 */
+	size_t max_upload;       /* bytes, for file-upload routes (CSV imports) */
 	unsigned max_conns;
 	unsigned timeout_s;      /* idle/slow client timeout */
 	int http_threads;        /* libmicrohttpd polling threads */

@@ -23,6 +23,7 @@ static const struct {
 	{ "listen", "YINHUI_LISTEN", "127.0.0.1:8640", 0, "daemon address:port" },
 	{ "workers", "YINHUI_WORKERS", "32", 0, "database connections = requests in flight" },
 	{ "max_body", "YINHUI_MAX_BODY", "1048576", 0, "largest request body in bytes" },
+	{ "max_upload", "YINHUI_MAX_UPLOAD", "67108864", 0, "largest file upload (CSV import) in bytes" },
 	{ "max_connections", "YINHUI_MAX_CONNECTIONS", "1024", 0, "concurrent HTTP connections" },
 	{ "timeout", "YINHUI_TIMEOUT", "30", 0, "seconds before an idle or slow client is dropped" },
 	{ "log_level", "YINHUI_LOG_LEVEL", "info", 0, "debug, info, warn or error" },

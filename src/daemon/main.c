@@ -247,10 +247,11 @@ int main(int argc, char **argv)
 	so.port = port;
 	so.workers = yh_config_get_int(cfg, "workers", 32);
 	so.max_body = (size_t)yh_config_get_int(cfg, "max_body", 1 << 20);
+	so.max_upload = (size_t)yh_config_get_int(cfg, "max_upload", 64 << 20);
 	so.max_conns = (unsigned)yh_config_get_int(cfg, "max_connections", 1024);
 	so.timeout_s = (unsigned)yh_config_get_int(cfg, "timeout", 30);
-	if (so.workers < 1 || so.workers > 512 || so.max_body < 1024) {
-		fprintf(stderr, "yinhuid: workers must be 1..512 and max_body at least 1024\n");
+	if (so.workers < 1 || so.workers > 512 || so.max_body < 1024 || so.max_upload < so.max_body) {
+		fprintf(stderr, "yinhuid: workers must be 1..512, max_body at least 1024 and max_upload at least max_body\n");
 		rc = 2;
 		goto done;
 	}

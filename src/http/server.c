@@ -48,6 +48,8 @@ struct yh_req {
 	char *body;
 	size_t body_len, body_cap;
 	int too_big;
+	int found;
+	size_t max_body;
 	size_t discarded;
 	struct timespec start;
 	/* worker side */
@@ -437,8 +439,10 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		capture(r, conn);
 		*req_cls = r;
 		atomic_fetch_add(&s->in_flight, 1);
+		r->found = route_find(r);
+		r->max_body = (r->found > 0 && (r->route->flags & YH_ROUTE_UPLOAD)) ? s->opts.max_upload : s->opts.max_body;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl != NULL && strtoull(cl, NULL, 10) > s->opts.max_body) {
+		if (cl != NULL && strtoull(cl, NULL, 10) > r->max_body) {
 			/* refuse before reading a byte of it */
 			reply_now(r, YH_ETOOBIG, NULL, "request body too large");
 			r->state = RS_DONE;
@@ -453,14 +457,14 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 	}
 	if (*upload_data_size > 0) {
 		if (!r->too_big) {
-			if (r->body_len + *upload_data_size > s->opts.max_body) {
+			if (r->body_len + *upload_data_size > r->max_body) {
 				r->too_big = 1;
 			} else {
 				if (r->body_len + *upload_data_size + 1 > r->body_cap) {
 					size_t cap = (r->body_len + *upload_data_size + 1) * 2;
 					char *nb;
-					if (cap > s->opts.max_body + 1)
-						cap = s->opts.max_body + 1;
+					if (cap > r->max_body + 1)
+						cap = r->max_body + 1;
 					nb = realloc(r->body, cap);
 					if (nb == NULL)
 						return MHD_NO;
@@ -475,7 +479,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		/* a chunked body without a length: discard the rest, but not forever */
 		r->discarded += r->too_big ? *upload_data_size : 0;
 		*upload_data_size = 0;
-		if (r->discarded > 4 * s->opts.max_body)
+		if (r->discarded > 4 * r->max_body)
 			return MHD_NO;
 		return MHD_YES;
 	}
@@ -486,7 +490,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		return send_reply(r);
 	}
 	/* the whole request is here */
-	found = route_find(r);
+	found = r->found;
 	if (found == 0) {
 		reply_now(r, YH_ENOTFOUND, NULL, "no such endpoint");
 	} else if (found < 0) {
@@ -623,6 +627,7 @@ void yh_server_opts_default(yh_server_opts *o)
 	o->port = 8640;
 	o->workers = 32;
 	o->max_body = 1u << 20;
+	o->max_upload = 64u << 20;
 	o->max_conns = 1024;
 	o->timeout_s = 30;
 	o->http_threads = 2;
