@@ -32,6 +32,7 @@ CREATE TABLE person (
   party_member        boolean NOT NULL DEFAULT false,
   deceased_on         date,
   transferred_out_on  date,          -- 迁出
+  transferred_to      text,          -- where to, as told
   added_on            date NOT NULL DEFAULT current_date, -- joined this bureau's roster (本年新增)
   note                text,
   created_at          timestamptz NOT NULL DEFAULT now(),
@@ -41,7 +42,9 @@ CREATE TABLE person (
   CONSTRAINT person_survivor_linked CHECK (kind <> 'survivor' OR (cadre_id IS NOT NULL AND relationship IS NOT NULL)),
   -- 离休 requires joining the revolution on or before 1949-09-30
   CONSTRAINT person_lixiu_joined CHECK (category NOT IN ('离休', '企业离休') OR (joined_on IS NOT NULL AND joined_on <= DATE '1949-09-30')),
-  CONSTRAINT person_death_after_birth CHECK (deceased_on IS NULL OR deceased_on >= birth_date)
+  CONSTRAINT person_death_after_birth CHECK (deceased_on IS NULL OR deceased_on >= birth_date),
+  -- a transfer before joining the roster would break the headcount identity
+  CONSTRAINT person_transfer_after_added CHECK (transferred_out_on IS NULL OR transferred_out_on >= added_on)
 );
 CREATE INDEX person_unit ON person (unit_id, name);
 CREATE INDEX person_name ON person (name text_pattern_ops);
@@ -53,3 +56,47 @@ CREATE INDEX person_active ON person (unit_id, id) WHERE deceased_on IS NULL AND
 -- Age in 周岁 on a date (used by lists and figures; the C calendar module decides birthdays).
 CREATE FUNCTION age_on(birth date, d date) RETURNS integer LANGUAGE sql IMMUTABLE AS
 $$ SELECT extract(year FROM age(d, birth))::integer $$;
+
+-- Year-end headcount (年末实有) as recorded when a year is closed: the
+-- starting point of next year's reconciliation. Fixed once written.
+-- One closing per year and unit subtree (closings may not overlap).
+CREATE TABLE roster_year_close (
+  year         integer NOT NULL CHECK (year BETWEEN 1949 AND 2200),
+  unit_id      bigint NOT NULL REFERENCES unit (id),
+  persons      integer NOT NULL,
+  recorded_at  timestamptz NOT NULL DEFAULT now(),
+  recorded_by  bigint REFERENCES staff (id),
+  PRIMARY KEY (year, unit_id)
+);
+
+CREATE TABLE roster_year_end (
+  year         integer NOT NULL CHECK (year BETWEEN 1949 AND 2200),
+  person_id    bigint NOT NULL REFERENCES person (id),
+  unit_id      bigint NOT NULL REFERENCES unit (id),
+  category     text,
+  rank         text,
+  recorded_at  timestamptz NOT NULL DEFAULT now(),
+  recorded_by  bigint REFERENCES staff (id),
+  PRIMARY KEY (year, person_id)
+);
+CREATE INDEX roster_year_end_unit ON roster_year_end (year, unit_id);
+
+CREATE FUNCTION roster_year_end_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'a recorded year-end headcount cannot be changed' USING ERRCODE = 'YH409', COLUMN = 'year';
+END $$;
+CREATE TRIGGER roster_year_end_fixed BEFORE UPDATE OR DELETE ON roster_year_end
+  FOR EACH ROW EXECUTE FUNCTION roster_year_end_fixed();
+CREATE TRIGGER roster_year_close_fixed BEFORE UPDATE OR DELETE ON roster_year_close
+  FOR EACH ROW EXECUTE FUNCTION roster_year_end_fixed();
+
+-- Gauges for /metrics: the foundation's, plus the roster's.
+CREATE OR REPLACE FUNCTION metric_gauges() RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT '# HELP yinhui_staff_active Enabled staff accounts.' || E'\n'
+      || '# TYPE yinhui_staff_active gauge' || E'\n'
+      || 'yinhui_staff_active ' || (SELECT count(*) FROM yh.staff WHERE NOT disabled) || E'\n'
+      || '# HELP yinhui_roster_active Cadres on the roster (alive, not transferred out).' || E'\n'
+      || '# TYPE yinhui_roster_active gauge' || E'\n'
+      || 'yinhui_roster_active ' || (SELECT count(*) FROM yh.person WHERE kind = 'cadre'
+           AND deceased_on IS NULL AND transferred_out_on IS NULL) || E'\n'
+$$;

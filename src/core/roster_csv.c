@@ -1,0 +1,192 @@
+/*
+ * roster_csv.c - the cells of a roster file: its columns (shared by import
+ * and export), and the forms spreadsheets give dates, flags, categories and
+ * units in.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/roster_internal.h"
+
+const yh_roster_column yh_roster_columns[] = { /* the header fixes the count */
+	{ "name", "姓名", { NULL } },
+	{ "gender", "性别", { NULL } },
+	{ "id_number", "身份证号码", { "身份证号", "公民身份号码", "身份证", NULL } },
+	{ "birth_date", "出生日期", { "出生年月", NULL } },
+	{ "category", "类别", { "人员类别", NULL } },
+	{ "former_employer", "原工作单位", { "原单位", NULL } },
+	{ "rank", "职级", { "原职级", NULL } },
+	{ "joined_on", "参加工作时间", { "参加革命工作时间", NULL } },
+	{ "retired_on", "离退休时间", { "离休时间", "退休时间", NULL } },
+	{ "unit", "单位", { "所属单位", "管理单位", NULL } },
+	{ "district", "区县", { "所在区县", NULL } },
+	{ "address", "地址", { "住址", "家庭住址", NULL } },
+	{ "phones", "电话", { "联系电话", NULL } },
+	{ "emergency_contacts", "紧急联系人", { NULL } },
+	{ "living_situation", "居住状况", { NULL } },
+	{ "care_level", "照护等级", { "失能等级", NULL } },
+	{ "remote", "居住偏远", { "是否偏远", NULL } },
+	{ "party_member", "党员", { "是否党员", NULL } },
+	{ "added_on", "入册日期", { NULL } },
+	{ "note", "备注", { NULL } },
+};
+const size_t yh_roster_ncolumns = YH_ROSTER_NCOLUMNS;
+
+/* How a cell of each column is read, parallel to yh_roster_columns. */
+const enum yh_cell_kind yh_roster_column_kind[] = {
+	CK_KEY, CK_DERIVED, CK_ID, CK_DERIVED, CK_ALIAS, CK_TEXT, CK_TEXT, CK_DATE, CK_DATE, CK_UNIT, CK_TEXT,
+	CK_TEXT, CK_LIST, CK_LIST, CK_TEXT, CK_TEXT, CK_BOOL, CK_BOOL, CK_ADDED, CK_TEXT,
+};
+
+
+int yh_roster_units_load(yh_roster_units *m, yh_rows *rows)
+{
+	m->rows = rows;
+	m->n = yh_rows_count(rows);
+	m->id = calloc(m->n + 1, sizeof(char *));
+	m->code = calloc(m->n + 1, sizeof(char *));
+	m->name = calloc(m->n + 1, sizeof(char *));
+	m->ok = calloc(m->n + 1, 1);
+	if (m->id == NULL || m->code == NULL || m->name == NULL || m->ok == NULL)
+		return YH_EINTERNAL;
+	for (size_t i = 0; i < m->n; i++) {
+		m->id[i] = yh_rows_get(rows, i, "id");
+		m->code[i] = yh_rows_get(rows, i, "code");
+		m->name[i] = yh_rows_get(rows, i, "name");
+		m->ok[i] = strcmp(yh_rows_get(rows, i, "ok"), "t") == 0;
+	}
+	return 0;
+}
+
+void yh_roster_units_free(yh_roster_units *m)
+{
+	yh_rows_free(m->rows);
+	free(m->id);
+	free(m->code);
+	free(m->name);
+	free(m->ok);
+}
+
+/* Finds a unit by code, else by its (unique) name. 0 found; 1 unknown; 2 ambiguous; 3 outside scope. */
+int yh_roster_units_find(const yh_roster_units *m, const char *s, const char **id)
+{
+	size_t hit = m->n, hits = 0;
+
+	for (size_t i = 0; i < m->n && hits == 0; i++)
+		if (strcmp(m->code[i], s) == 0) {
+			hit = i;
+			hits = 1;
+		}
+	for (size_t i = 0; i < m->n && hit == m->n; i++)
+		if (strcmp(m->name[i], s) == 0)
+			hit = i;
+	/* a name must be unique to mean one unit */
+	if (hits == 0 && hit < m->n)
+		for (size_t i = 0; i < m->n; i++)
+			hits += strcmp(m->name[i], s) == 0;
+	if (hits == 0)
+		return 1;
+	if (hits > 1)
+		return 2;
+	if (!m->ok[hit])
+		return 3;
+	*id = m->id[hit];
+	return 0;
+}
+
+/* Trims ASCII spaces, tabs and U+3000 at both ends, in place; drops a spreadsheet's formula guard. */
+char *yh_roster_cell_trim(char *s)
+{
+	size_t n;
+
+	for (;;) {
+		if (*s == ' ' || *s == '\t')
+			s++;
+		else if (strncmp(s, "\xE3\x80\x80", 3) == 0)
+			s += 3;
+		else
+			break;
+	}
+	n = strlen(s);
+	for (;;) {
+		if (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		else if (n >= 3 && strncmp(s + n - 3, "\xE3\x80\x80", 3) == 0)
+			n -= 3;
+		else
+			break;
+	}
+	s[n] = '\0';
+	if (s[0] == '\'' && s[1] && strchr("=+-@", s[1]))
+		s++;
+	return s;
+}
+
+/* Reads up to max digits at *p into *v; returns how many were read. */
+static int digits(const char **p, int max, int *v)
+{
+	int n = 0;
+
+	*v = 0;
+	while (n < max && **p >= '0' && **p <= '9') {
+		*v = *v * 10 + (**p - '0');
+		(*p)++;
+		n++;
+	}
+	return n;
+}
+
+/* Skips one date separator: - / . or 年 月 (UTF-8). */
+static int date_sep(const char **p)
+{
+	if (**p == '-' || **p == '/' || **p == '.') {
+		(*p)++;
+		return 1;
+	}
+	if (strncmp(*p, "年", 3) == 0 || strncmp(*p, "月", 3) == 0) {
+		*p += 3;
+		return 1;
+	}
+	return 0;
+}
+
+/* Dates as spreadsheets write them -> YYYY-MM-DD: 1930/7/1, 1930.07.01, 19300701, 1930年7月1日, 1945.03 (day 1). */
+void yh_roster_cell_date(char *out, size_t n, const char *s)
+{
+	const char *p = s;
+	int y = 0, m = 0, d = 1, ok = 0;
+
+	if (strlen(s) == 8 && strspn(s, "0123456789") == 8) {
+		digits(&p, 4, &y);
+		digits(&p, 2, &m);
+		digits(&p, 2, &d);
+		ok = 1;
+	} else if (digits(&p, 4, &y) == 4 && date_sep(&p) && digits(&p, 2, &m) > 0) {
+		if (*p == '\0' || (strcmp(p, "月") == 0))
+			ok = 1;
+		else if (date_sep(&p) && digits(&p, 2, &d) > 0 && (*p == '\0' || strcmp(p, "日") == 0))
+			ok = 1;
+	}
+	if (ok && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+		snprintf(out, n, "%04d-%02d-%02d", y, m, d);
+	else
+		snprintf(out, n, "%s", s); /* the date validator names what is wrong */
+}
+
+const char *yh_roster_cell_alias(const char *field, const char *s)
+{
+	static const char *const map[][3] = {
+		{ "category", "离休干部", "离休" }, { "category", "退休干部", "退休" },
+		{ "category", "企业离休干部", "企业离休" },
+		{ "category", "建国初期参加革命工作的退休干部", "建国初期参加工作的退休干部" },
+		{ "gender", "男性", "男" }, { "gender", "女性", "女" },
+		{ "remote", "是", "true" }, { "remote", "否", "false" }, { "remote", "√", "true" },
+		{ "party_member", "是", "true" }, { "party_member", "否", "false" }, { "party_member", "√", "true" },
+		{ "party_member", "中共党员", "true" }, { "party_member", "群众", "false" },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i][0], field) == 0 && strcmp(map[i][1], s) == 0)
+			return map[i][2];
+	return s;
+}

@@ -1,0 +1,403 @@
+/* Roster import and export against a real PostgreSQL: GBK, BOM, all-or-nothing, re-runs, round trips. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "test_roster_util.h"
+#include "yinhui/calendar.h"
+#include "yinhui/encoding.h"
+#include "yinhui/table.h"
+
+#define NBIG 10000
+
+static const char HEADER[] =
+	"序号,姓名,性别,身份证号码,出生日期,类别,原工作单位,职级,参加工作时间,离退休时间,单位,区县,地址,电话,居住状况,照护等级,居住偏远,党员,备注\r\n";
+
+static char *g_big;      /* the GBK file */
+static size_t g_big_len;
+static char *g_big_utf8; /* the same in UTF-8 */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Row i of the generated roster, as Chinese Excel would save it (mixed date styles, unit names and codes). */
+static void big_row(char *out, size_t n, int i, const char *care)
+{
+	static const char *const sur[] = { "陈", "林", "黄", "李", "吴", "欧阳", "梁", "何", "堃", "司马" };
+	static const char *const given[] = { "伟", "芳", "国强", "秀英", "建华", "丽", "志明", "桂兰", "德", "·艾力" };
+	static const char *const areas[] = { "440802", "440803", "440804", "440811", "440823", "440825", "440881", "440882", "440883" };
+	static const char *const units[] = { "chikan", "xiashan", "赤坎东片", "bureau" };
+	static const char *const livings[] = { "独居", "空巢", "与子女同住", "养老机构", "" };
+	char birth[40], id[19], joined[40], bdigits[40];
+	int days = i, y = 1925, m = 1, d = 1, lixiu;
+
+	/* a distinct birth date per row keeps the ID numbers distinct */
+	while (days > 0) {
+		int dim = yh_date_days_in_month(y, m);
+		if (days >= dim - d + 1) {
+			days -= dim - d + 1;
+			d = 1;
+			if (++m > 12) {
+				m = 1;
+				y++;
+			}
+		} else {
+			d += days;
+			days = 0;
+		}
+	}
+	snprintf(bdigits, sizeof(bdigits), "%04d%02d%02d", y, m, d);
+	snprintf(id, sizeof(id), "%s", rt_id(areas[i % 9], bdigits, i % 1000));
+	if (i % 3 == 0)
+		snprintf(birth, sizeof(birth), "%d/%d/%d", y, m, d);
+	else
+		snprintf(birth, sizeof(birth), "%04d-%02d-%02d", y, m, d);
+	lixiu = y <= 1931;
+	if (lixiu)
+		snprintf(joined, sizeof(joined), "1948.%02d", 1 + i % 9);
+	else
+		snprintf(joined, sizeof(joined), "%d-07-01", y + 20);
+	snprintf(out, n, "%d,%s%s,%s,%s,%s,%s,湛江市第%d中学,%s,%s,,%s,%s,\"湛江市赤坎区中山一路%d号, %d房\",%s,%s,%s,%s,%s,\n",
+		i + 1, sur[i % 10], given[(i / 10) % 10], (yh_idno_gender(id) == 'M') ? "男" : "女", id, birth,
+		lixiu ? "离休" : "退休", i % 50, i % 7 == 0 ? "副处级" : "正科级", joined, units[i % 4], "赤坎区", i, i % 5,
+		i % 11 == 0 ? "家:0759-3618688;13800138000" : "13912345678", livings[i % 5], care,
+		i % 13 == 0 ? "是" : "否", i % 2 ? "是" : "否");
+}
+
+static void make_big(void)
+{
+	size_t cap = 4u << 20, len = 0;
+	char *buf = malloc(cap), row[1024];
+	yh_err err;
+
+	strcpy(buf, HEADER);
+	len = strlen(HEADER);
+	for (int i = 0; i < NBIG; i++) {
+		big_row(row, sizeof(row), i, i % 4 == 0 ? "自理" : "");
+		memcpy(buf + len, row, strlen(row) + 1);
+		len += strlen(row);
+	}
+	g_big_utf8 = buf;
+	yh_err_clear(&err);
+	if (yh_encoding_from_utf8(&g_big, &g_big_len, buf, len, YH_ENC_GBK, &err) != 0)
+		fprintf(stderr, "GBK conversion: %s\n", err.msg);
+}
+
+static double g_validated_at; /* when validation ended, for the timing figures */
+
+static void progress(void *arg, const char *phase, size_t done, size_t total)
+{
+	int *calls = arg;
+
+	if (strcmp(phase, "validate") == 0 && done == total)
+		g_validated_at = now_s();
+	(*calls)++;
+}
+
+static void test_big_gbk(void)
+{
+	long audits = rt_audit_count();
+	char *out = NULL;
+	int calls = 0;
+	double t0, t1;
+	yh_err err;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g_big);
+	CU_ASSERT_EQUAL(yh_encoding_detect(g_big, g_big_len), YH_ENC_GB18030);
+	yh_err_clear(&err);
+	t0 = now_s();
+	CU_ASSERT_EQUAL_FATAL(yh_roster_import(T.db, &T.admin, g_big, g_big_len, NULL, "bureau", progress, &calls,
+		&out, &err), 0);
+	t1 = now_s();
+	printf("\n    import of %d GBK rows (first run): %.3f s (%.0f rows/s; checks in C %.3f s, database %.3f s)\n",
+		NBIG, t1 - t0, NBIG / (t1 - t0), g_validated_at - t0, t1 - g_validated_at);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "created"), "10000");
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "updated"), "0");
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "encoding"), "gb18030");
+	free(out);
+	CU_ASSERT(calls >= NBIG / 500);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person"), NBIG);
+	/* one audit row for the whole import */
+	CU_ASSERT_EQUAL(rt_audit_count(), audits + 1);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.audit_log WHERE action = 'person.import'"
+				   " AND (after->>'created')::int = 10000 AND jsonb_array_length(after->'created_ids') = 10000"), 1);
+	/* what the rows say arrived: compound surnames and ·, units by name, month-only dates */
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE name = '堃·艾力'"), 100);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person p JOIN yh.unit u ON u.id = p.unit_id"
+				   " WHERE u.code = 'chikan-east'"), NBIG / 4);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE category = '离休'"
+				   " AND joined_on BETWEEN '1948-01-01' AND '1948-09-01' AND extract(day FROM joined_on) = 1"),
+		yh_t_count("SELECT count(*) FROM yh.person WHERE category = '离休'"));
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE jsonb_array_length(phones) = 2"
+				   " AND phones->0->>'label' = '家' AND phones->0->>'is_primary' = 'true'"), 910);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE address LIKE '%, %房'"), NBIG);
+}
+
+static void test_rerun_changes_nothing(void)
+{
+	long audits = rt_audit_count();
+	char *stamp = NULL, *stamp2 = NULL, *out = NULL;
+	double t0, t1;
+	yh_err err;
+
+	yh_err_clear(&err);
+	yh_db_query_text(T.db, &stamp, "SELECT max(updated_at)::text || count(*) FROM yh.person", 0, NULL, NULL, &err);
+	t0 = now_s();
+	CU_ASSERT_EQUAL_FATAL(yh_roster_import(T.db, &T.admin, g_big, g_big_len, "gbk", "bureau", NULL, NULL, &out, &err), 0);
+	t1 = now_s();
+	printf("\n    import of %d GBK rows (same file again): %.3f s\n", NBIG, t1 - t0);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "created"), "0");
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "updated"), "0");
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "unchanged"), "10000");
+	free(out);
+	yh_db_query_text(T.db, &stamp2, "SELECT max(updated_at)::text || count(*) FROM yh.person", 0, NULL, NULL, &err);
+	CU_ASSERT_STRING_EQUAL(stamp, stamp2);
+	CU_ASSERT_EQUAL(rt_audit_count(), audits + 1); /* the import record only */
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE updated_at <> created_at"), 0);
+	free(stamp);
+	free(stamp2);
+}
+
+static void test_changed_rows_update(void)
+{
+	char row[1024], *file, *out = NULL;
+	yh_err err;
+
+	/* row 7 (line 8) now needs care, and row 8 is new: only those two change */
+	file = malloc(strlen(HEADER) + 3000);
+	strcpy(file, HEADER);
+	big_row(row, sizeof(row), 7, "失能");
+	strcat(file, row);
+	big_row(row, sizeof(row), NBIG + 5, "");
+	strcat(file, row);
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL_FATAL(yh_roster_import(T.db, &T.clerk, file, strlen(file), NULL, "bureau", NULL, NULL, &out, &err), 0);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "created"), "1");
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "updated"), "1");
+	free(out);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE care_level = '失能'"), 1);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.audit_log WHERE action = 'person.import' AND actor_name = 'clerk'"
+				   " AND before->'updated'->0->>'care_level' IS NULL AND jsonb_array_length(after->'updated_ids') = 1"), 1);
+	free(file);
+}
+
+/* Every bad row is reported with its line and column, and nothing is written. */
+static void test_bad_rows(void)
+{
+	static const struct {
+		int line;
+		const char *column, *needle;
+	} expect[] = {
+		{ 3, "身份证号码", "check digit" },
+		{ 4, "出生日期", "does not agree" },
+		{ 5, "类别", "must be one of" },
+		{ 6, "单位", "no unit" },
+		{ 7, "身份证号码", "same ID number as line 2" },
+		{ 8, "类别", "1949-09-30" },
+		{ 9, "身份证号码", "spreadsheet" },
+	};
+	char *file = malloc(64 * 1024), *out = NULL;
+	long persons = yh_t_count("SELECT count(*) FROM yh.person"), audits = rt_audit_count();
+	yh_err err;
+
+	sprintf(file, "姓名,身份证号码,出生日期,类别,参加工作时间,单位\n"
+		"新一,%s,,退休,1970-01-01,chikan\n"  /* line 2: good */
+		"新二,%s,,退休,,chikan\n"               /* 3: check digit */
+		"新三,%s,1960-01-02,退休,,chikan\n"     /* 4: birth date */
+		"新四,%s,,老干部,,chikan\n"             /* 5: category */
+		"新五,%s,,退休,,nowhere\n"              /* 6: unit */
+		"新六,%s,,退休,,chikan\n"               /* 7: duplicate of line 2 */
+		"新七,%s,,离休,1950-01-01,chikan\n"     /* 8: 离休 too late */
+		"新八,4.40802E+17,,退休,,chikan\n",     /* 9: Excel number */
+		rt_id("440802", "19500101", 901), rt_bad_id("440802", "19500102", 902), rt_id("440802", "19600101", 903),
+		rt_id("440802", "19500104", 904), rt_id("440802", "19500105", 905), rt_id("440802", "19500101", 901),
+		rt_id("440802", "19300107", 907));
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL(yh_roster_import(T.db, &T.admin, file, strlen(file), NULL, NULL, NULL, NULL, &out, &err), YH_EINVAL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "imported"), "false");
+	CU_ASSERT_EQUAL(yh_t_json_len(out, "errors"), (long)(sizeof(expect) / sizeof(expect[0])));
+	for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++) {
+		char path[64];
+		const char *msg;
+		snprintf(path, sizeof(path), "errors.%zu.line", i);
+		CU_ASSERT_EQUAL(atoi(yh_t_json(out, path) ? yh_t_json(out, path) : "0"), expect[i].line);
+		snprintf(path, sizeof(path), "errors.%zu.column", i);
+		CU_ASSERT_STRING_EQUAL(yh_t_json(out, path) ? yh_t_json(out, path) : "", expect[i].column);
+		snprintf(path, sizeof(path), "errors.%zu.message", i);
+		msg = yh_t_json(out, path);
+		CU_ASSERT(msg != NULL && strstr(msg, expect[i].needle) != NULL);
+		if (msg == NULL || strstr(msg, expect[i].needle) == NULL)
+			fprintf(stderr, "error %zu: %s\n", i, msg ? msg : "(none)");
+	}
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "7 bad rows"));
+	free(out);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person"), persons);
+	CU_ASSERT_EQUAL(rt_audit_count(), audits);
+
+	/* one bad row among the 10,000: nothing imported, that row named */
+	{
+		size_t len = strlen(g_big_utf8);
+		char *copy = malloc(len + 1), *line = copy, *gbk = NULL;
+		size_t gbk_len = 0;
+		int n = 0;
+		memcpy(copy, g_big_utf8, len + 1);
+		/* corrupt the check digit of line 5001 (data row 5000) */
+		while (n < 5000) {
+			line = strchr(line, '\n') + 1;
+			n++;
+		}
+		{
+			char *id = strchr(strchr(strchr(line, ',') + 1, ',') + 1, ',') + 1;
+			id[17] = id[17] == '1' ? '2' : '1';
+		}
+		yh_encoding_from_utf8(&gbk, &gbk_len, copy, len, YH_ENC_GBK, &err);
+		CU_ASSERT_EQUAL(yh_roster_import(T.db, &T.admin, gbk, gbk_len, NULL, "bureau", NULL, NULL, &out, &err), YH_EINVAL);
+		CU_ASSERT_EQUAL(yh_t_json_len(out, "errors"), 1);
+		CU_ASSERT_STRING_EQUAL(yh_t_json(out, "errors.0.line"), "5001");
+		CU_ASSERT_STRING_EQUAL(yh_t_json(out, "errors.0.column"), "身份证号码");
+		free(out);
+		free(gbk);
+		free(copy);
+		CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person"), persons);
+	}
+	free(file);
+}
+
+static void test_bom_and_english(void)
+{
+	char file[4096], *out = NULL;
+	yh_err err;
+
+	snprintf(file, sizeof(file), "\xEF\xBB\xBF姓名,身份证号码,类别,电话,紧急联系人\r\n"
+		"卜一,%s,退休,0759-3618688,卜二/儿子/13800001111;卜三/女儿/0759-2222222\r\n"
+		"王䶮,%s,退休,,\r\n", /* beyond GBK: UTF-8 carries it */
+		rt_id("440883", "19410101", 1), rt_id("440883", "19410102", 2));
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL(yh_roster_import(T.db, &T.cw_a, file, strlen(file), NULL, NULL, NULL, NULL, &out, &err), 0);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "encoding"), "utf-8-bom");
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "created"), "2");
+	free(out);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person p JOIN yh.unit u ON u.id = p.unit_id"
+				   " WHERE p.name = '卜一' AND u.code = 'chikan' AND jsonb_array_length(p.emergency_contacts) = 2"
+				   " AND p.emergency_contacts->1->>'phone' = '0759-2222222'"), 1);
+	snprintf(file, sizeof(file), "name,id_number,category,care_level\n卜一,%s,退休,半失能\n", rt_id("440883", "19410101", 1));
+	CU_ASSERT_EQUAL(yh_roster_import(T.db, &T.cw_a, file, strlen(file), "utf-8", NULL, NULL, NULL, &out, &err), 0);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "updated"), "1");
+	free(out);
+	/* columns not in the file are left alone */
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE name = '卜一' AND care_level = '半失能'"
+				   " AND phones->0->>'number' = '0759-3618688' AND jsonb_array_length(emergency_contacts) = 2"), 1);
+	/* header problems are reported once, on line 1 */
+	CU_ASSERT_EQUAL(yh_roster_import(T.db, &T.cw_a, "姓名,身份证号码,颜色\n", strlen("姓名,身份证号码,颜色\n"), NULL, NULL,
+		NULL, NULL, &out, &err), YH_EINVAL);
+	CU_ASSERT_EQUAL(yh_t_json_len(out, "errors"), 2); /* 颜色 unknown, 类别 missing */
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "errors.0.line"), "1");
+	free(out);
+}
+
+/* The ID number of data row i of the big file (its fourth field). */
+static void big_id(int i, char id[19])
+{
+	char row[1024];
+	const char *c;
+
+	big_row(row, sizeof(row), i, "");
+	c = strchr(strchr(strchr(row, ',') + 1, ',') + 1, ',') + 1;
+	memcpy(id, c, 18);
+	id[18] = '\0';
+}
+
+static void test_import_scope(void)
+{
+	char file[4096], xia[19], *out = NULL;
+	yh_err err;
+
+	/* chikan's caseworker may neither put a row into xiashan nor change a xiashan cadre (big file row 1) */
+	big_id(1, xia);
+	snprintf(file, sizeof(file), "姓名,身份证号码,类别,单位\n新甲,%s,退休,xiashan\n林伟,%s,退休,\n",
+		rt_id("440802", "19420101", 2), xia);
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL(yh_roster_import(T.db, &T.cw_a, file, strlen(file), NULL, NULL, NULL, NULL, &out, &err), YH_EINVAL);
+	CU_ASSERT_EQUAL(yh_t_json_len(out, "errors"), 2);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "errors.0.column"), "单位");
+	CU_ASSERT_PTR_NOT_NULL(strstr(yh_t_json(out, "errors.0.message"), "outside your units"));
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "errors.1.line"), "3");
+	CU_ASSERT_PTR_NOT_NULL(strstr(yh_t_json(out, "errors.1.message"), "outside yours"));
+	free(out);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE name = '新甲'"), 0);
+}
+
+static void test_export_round_trip(void)
+{
+	yh_roster_export_opts o = { NULL, NULL, YH_TABLE_CSV, YH_ENC_UTF8_BOM, 0 };
+	long audits = rt_audit_count();
+	char *buf = NULL, *out = NULL;
+	size_t len = 0;
+	yh_err err;
+
+	yh_err_clear(&err);
+	/* the admin's export carries full numbers and is audited */
+	CU_ASSERT_EQUAL_FATAL(yh_roster_export_buffer(T.db, &T.admin, &o, &buf, &len, &err), 0);
+	CU_ASSERT(len > 3 && memcmp(buf, "\xEF\xBB\xBF姓名,性别,身份证号码", 3 + strlen("姓名,性别,身份证号码")) == 0);
+	CU_ASSERT_EQUAL(rt_audit_count(), audits + 1);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.audit_log WHERE action = 'person.export'"
+				   " AND (after->>'rows')::int = (SELECT count(*) FROM yh.person WHERE kind = 'cadre')"), 1);
+	CU_ASSERT_PTR_NULL(strstr(buf, "********"));
+	/* ... and imports back without a change */
+	CU_ASSERT_EQUAL(yh_roster_import(T.db, &T.admin, buf, len, NULL, NULL, NULL, NULL, &out, &err), 0);
+	if (err.code)
+		fprintf(stderr, "round trip: %s\n", err.msg);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "created"), "0");
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "updated"), "0");
+	free(out);
+	free(buf);
+	/* a caseworker's export is masked, not audited, and holds only chikan's subtree */
+	audits = rt_audit_count();
+	CU_ASSERT_EQUAL(yh_roster_export_buffer(T.db, &T.cw_a, &o, &buf, &len, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "********"));
+	CU_ASSERT_PTR_NULL(strstr(buf, ",xiashan,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, ",chikan-east,"));
+	CU_ASSERT_EQUAL(rt_audit_count(), audits);
+	free(buf);
+	/* GBK and XLSX */
+	o.encoding = YH_ENC_GBK;
+	o.unit = "xiashan";
+	CU_ASSERT_EQUAL(yh_roster_export_buffer(T.db, &T.auditor, &o, &buf, &len, &err), 0);
+	CU_ASSERT_EQUAL(yh_encoding_detect(buf, len), YH_ENC_GB18030);
+	free(buf);
+	o.format = YH_TABLE_XLSX;
+	CU_ASSERT_EQUAL(yh_roster_export_buffer(T.db, &T.auditor, &o, &buf, &len, &err), 0);
+	CU_ASSERT(len > 4 && memcmp(buf, "PK\x03\x04", 4) == 0);
+	free(buf);
+}
+
+static const yh_t_case cases[] = {
+	{ "10,000 cadres from a GBK file", test_big_gbk },
+	{ "the same file again changes nothing", test_rerun_changes_nothing },
+	{ "changed rows update, new rows create", test_changed_rows_update },
+	{ "bad rows: every one named, nothing written", test_bad_rows },
+	{ "UTF-8 with BOM, English headers, partial columns", test_bom_and_english },
+	{ "import stays in the actor's units", test_import_scope },
+	{ "export round trip", test_export_round_trip },
+	{ NULL, NULL }
+};
+
+int main(void)
+{
+	int rc;
+
+	setenv("YINHUI_DATA_KEY", RT_DATA_KEY, 1);
+	make_big();
+	yh_t_setup("roster_import");
+	rc = yh_t_run("roster_import", cases);
+	yh_t_teardown();
+	free(g_big);
+	free(g_big_utf8);
+	return rc;
+}
