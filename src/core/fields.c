@@ -192,12 +192,17 @@ static int enumset(char **out, const yh_field_spec *sp, const char *s, yh_fv_kin
 			items[n++] = json_string_value(it);
 		}
 	} else {
+		char *fw;
+
 		copy = strdup(s);
 		if (copy == NULL) {
 			rc = yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
 			goto done;
 		}
-		for (tok = strtok_r(copy, ",，", &save); tok && n < 32; tok = strtok_r(NULL, ",，", &save))
+		/* a full-width comma (3 bytes) becomes ",  " so strtok splits on ASCII only */
+		while ((fw = strstr(copy, "，")) != NULL)
+			memcpy(fw, ",  ", 3);
+		for (tok = strtok_r(copy, ", ", &save); tok && n < 32; tok = strtok_r(NULL, ", ", &save))
 			if (*tok)
 				items[n++] = tok;
 	}
