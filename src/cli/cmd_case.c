@@ -117,7 +117,7 @@ static int run_fields(yh_cli *c, int argc, char **argv, fields_fn fn, const char
 	if (rc == 0)
 		rc = fn(db, a, f, &out, err);
 	if (rc == 0)
-		yh_cli_print(c, out, cols);
+		rc = yh_cli_output(c, out, cols, err);
 	free(out);
 	yh_fields_free(f);
 	return rc;
@@ -126,7 +126,7 @@ static int run_fields(yh_cli *c, int argc, char **argv, fields_fn fn, const char
 static int run_id_fields(yh_cli *c, int argc, char **argv, const char *what, id_fields_fn fn, yh_err *err)
 {
 	const yh_actor *a;
-	const char *id;
+	const char *id = NULL;
 	yh_fields *f = NULL;
 	char *out = NULL;
 	yh_db *db;
@@ -152,7 +152,7 @@ static int run_id(yh_cli *c, int argc, char **argv, const char *what, id_fn fn, 
 	yh_err *err)
 {
 	const yh_actor *a;
-	const char *id;
+	const char *id = NULL;
 	char *out = NULL;
 	yh_db *db;
 	int rc;
@@ -177,7 +177,7 @@ static int cmd_plan_show(yh_cli *c, int argc, char **argv, yh_err *err)
 	static const char *const bare[] = { "history", NULL };
 	int history = yh_cli_has(argc, argv, "history");
 	const yh_actor *a;
-	const char *id;
+	const char *id = NULL;
 	char *out = NULL;
 	yh_db *db;
 	int rc;
@@ -224,8 +224,9 @@ static int cmd_visit_list(yh_cli *c, int argc, char **argv, yh_err *err)
 {
 	static const char *const cols[] = { "visited_at", "name", "unit", "occasion", "mode", "staff",
 		"condolence_fen", "id", NULL };
+	int rc = yh_cli_take_format(c, &argc, argv, err);
 
-	return run_fields(c, argc, argv, yh_visit_list, cols, err);
+	return rc != 0 ? rc : run_fields(c, argc, argv, yh_visit_list, cols, err);
 }
 
 static void print_section(const yh_cli *c, json_t *doc, const char *key, const char *title,
@@ -258,7 +259,9 @@ static int cmd_visits_due(yh_cli *c, int argc, char **argv, yh_err *err)
 	yh_db *db;
 	int rc;
 
-	rc = only_flags(argc, argv, known, bare, err);
+	rc = yh_cli_take_format(c, &argc, argv, err);
+	if (rc == 0)
+		rc = only_flags(argc, argv, known, bare, err);
 	if (rc == 0 && yh_fields_new(&f) != 0)
 		rc = yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
 	for (size_t k = 0; rc == 0 && known[k]; k++)
@@ -274,6 +277,8 @@ static int cmd_visits_due(yh_cli *c, int argc, char **argv, yh_err *err)
 		rc = yh_worklist(db, a, &filter, &out, err);
 	if (rc == 0 && c->json) {
 		yh_cli_print(c, out, NULL);
+	} else if (rc == 0 && c->format) {
+		rc = yh_cli_output(c, out, ob_cols, err); /* the must-visit list */
 	} else if (rc == 0) {
 		json_t *doc = json_loads(out, 0, NULL);
 		printf("as of %s (Asia/Shanghai)\n", json_string_value(json_object_get(doc, "as_of")));
@@ -303,8 +308,9 @@ static int cmd_ob_list(yh_cli *c, int argc, char **argv, yh_err *err)
 {
 	static const char *const cols[] = { "due_on", "state", "occasion", "title", "name", "days_overdue",
 		"met_on", "id", NULL };
+	int rc = yh_cli_take_format(c, &argc, argv, err);
 
-	return run_fields(c, argc, argv, yh_obligation_list, cols, err);
+	return rc != 0 ? rc : run_fields(c, argc, argv, yh_obligation_list, cols, err);
 }
 
 static int cmd_ob_show(yh_cli *c, int argc, char **argv, yh_err *err)
@@ -405,15 +411,20 @@ const yh_cli_cmd yh_cmds_case[] = {
 	  "example: yinhui visit amend 0b7f1c56-3d1e-4a0a-8f43-0c2a9e7d5b10 --mode 医院 \\\n"
 	  "           --reason \"录入错误：实为医院探望\"" },
 	{ "visit", "list", cmd_visit_list,
-	  "yinhui visit list [--person P] [--from D] [--to D] [--occasion O] [--mode M] [--limit N]",
+	  "yinhui visit list [--person P] [--from D] [--to D] [--occasion O] [--mode M] [--limit N] [--format csv|xlsx]",
 	  "list visits in your units, newest first",
-	  "example: yinhui visit list --from 2025-01-01 --to 2025-12-31 --occasion 重病住院" },
+	  "--format csv|xlsx [--encoding utf-8|gbk] [--output FILE] writes the list for Excel with\n"
+	  "Chinese headers (走访日期, 姓名, ...; 慰问金 in yuan).\n\n"
+	  "example: yinhui visit list --from 2025-01-01 --to 2025-12-31 --occasion 重病住院\n"
+	  "example: yinhui visit list --from 2025-01-01 --to 2025-12-31 --output 2025年走访记录.xlsx" },
 	{ "visits", "due", cmd_visits_due,
-	  "yinhui visits due [--unit U] [--caseworker USER|me] [--within 14d] [--overdue] [--limit N]",
+	  "yinhui visits due [--unit U] [--caseworker USER|me] [--within 14d] [--overdue] [--limit N] [--format csv|xlsx]",
 	  "the worklist: who must be visited by when, plans due for review, follow-ups due",
 	  "Ordered by urgency: overdue first, then by due date. Due and overdue are decided\n"
-	  "by the date in Asia/Shanghai. Deceased and transferred-out persons never appear.\n\n"
-	  "example: yinhui visits due --caseworker me --within 7d" },
+	  "by the date in Asia/Shanghai. Deceased and transferred-out persons never appear.\n"
+	  "--format csv|xlsx [--encoding utf-8|gbk] [--output FILE] writes the must-visit list for Excel.\n\n"
+	  "example: yinhui visits due --caseworker me --within 7d\n"
+	  "example: yinhui visits due --within 30d --format csv --encoding gbk --output 本月应访.csv" },
 	{ "event", "add", cmd_event_add,
 	  "yinhui event add --type T --date D [--person P] [--ends-on D] [--district X] [--note T]",
 	  "record an event; it opens the must-visit obligations it implies",
@@ -427,10 +438,12 @@ const yh_cli_cmd yh_cmds_case[] = {
 	  "yinhui event list [--person P] [--type T] [--from D] [--to D] [--limit N]",
 	  "list recorded events, newest first", "example: yinhui event list --type weather" },
 	{ "obligation", "list", cmd_ob_list,
-	  "yinhui obligation list [--person P] [--state S] [--occasion O] [--from D] [--to D] [--limit N]",
+	  "yinhui obligation list [--person P] [--state S] [--occasion O] [--from D] [--to D] [--limit N] [--format csv|xlsx]",
 	  "list must-visit obligations by due date",
-	  "States: open, met, waived, cancelled. --from/--to bound the due date.\n\n"
-	  "example: yinhui obligation list --state open --to 2025-12-31" },
+	  "States: open, met, waived, cancelled. --from/--to bound the due date.\n"
+	  "--format csv|xlsx [--encoding utf-8|gbk] [--output FILE] writes the list for Excel.\n\n"
+	  "example: yinhui obligation list --state open --to 2025-12-31\n"
+	  "example: yinhui obligation list --state open --format xlsx --output 未完成走访.xlsx" },
 	{ "obligation", "show", cmd_ob_show, "yinhui obligation show ID", "show one obligation",
 	  "example: yinhui obligation show 5d3c9a10-8e2b-4c1f-b7a6-1e0f9d8c7b65" },
 	{ "obligation", "meet", cmd_ob_meet, "yinhui obligation meet ID --visit VISIT",

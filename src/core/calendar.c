@@ -409,7 +409,7 @@ static int birth_and_on(yh_date *birth, yh_date *on, int by, int bm, int bd,
 int yh_age_zhousui(int by, int bm, int bd, int y, int m, int d,
 		   yh_feb29_rule feb29, yh_err *err)
 {
-	yh_date birth, on;
+	yh_date birth = 0, on = 0;
 	int rc, age, km, kd;
 
 	rc = birth_and_on(&birth, &on, by, bm, bd, y, m, d, err);
@@ -425,7 +425,7 @@ int yh_age_zhousui(int by, int bm, int bd, int y, int m, int d,
 int yh_age_xusui(int by, int bm, int bd, int y, int m, int d,
 		 yh_xusui_rule rule, yh_err *err)
 {
-	yh_date birth, on;
+	yh_date birth = 0, on = 0;
 	int rc, bly, oly;
 
 	rc = birth_and_on(&birth, &on, by, bm, bd, y, m, d, err);
