@@ -37,6 +37,7 @@ set(YH_HTTP_SOURCES
 set(YH_CLI_SOURCES
   src/cli/main.c
   src/cli/cli.c
+  src/cli/format.c
   src/cli/error.c
   src/cli/cmd_admin.c
   src/cli/cmd_ops.c
@@ -45,3 +46,5 @@ include(cmake/module_roster.cmake)
 include(cmake/module_case.cmake)
 include(cmake/module_pay.cmake)
 include(cmake/module_eval.cmake)
+# docs/openapi.yaml, compiled into yh_http for GET /api/v1/openapi.json.
+include(cmake/openapi.cmake)

@@ -304,6 +304,18 @@ void yh_cli_print(const yh_cli *c, const char *json, const char *const *columns)
 	json_decref(doc);
 }
 
+int yh_cli_colour(int fd)
+{
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	/* https://no-color.org: any non-empty NO_COLOR turns colour off */
+	if (no != NULL && *no != '\0')
+		return 0;
+	if (term == NULL || strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(fd);
+}
+
 int yh_cli_password(const char *file, const char *prompt, char *out, size_t n, yh_err *err)
 {
 	struct termios old, quiet;

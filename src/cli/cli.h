@@ -19,6 +19,10 @@ typedef struct yh_cli {
 	yh_actor actor;
 	int have_actor;
 	int json; /* --json: machine-readable output */
+	/* list output as a file (yh_cli_take_format): 0 = print, else YH_TABLE_CSV / YH_TABLE_XLSX */
+	int format;
+	int encoding;       /* CSV: YH_ENC_UTF8_BOM or YH_ENC_GBK / YH_ENC_GB18030 */
+	const char *output; /* --output FILE (borrowed from argv), NULL = standard output */
 } yh_cli;
 
 typedef int (*yh_cli_fn)(yh_cli *c, int argc, char **argv, yh_err *err);
@@ -58,6 +62,40 @@ int yh_cli_has(int argc, char **argv, const char *name);
  * lines. Frees nothing.
  */
 void yh_cli_print(const yh_cli *c, const char *json, const char *const *columns);
+
+/*
+ * List commands a clerk opens in Excel (format.c). yh_cli_take_format() takes
+ * --format csv|xlsx, --encoding utf-8|gbk|gb18030 and --output FILE out of
+ * argv (the rest moves down, *argc shrinks) into c. --output FILE.xlsx alone
+ * means XLSX; CSV in UTF-8 always has the BOM Excel needs. YH_EUSAGE for a
+ * bad value, --json with --format, or XLSX to a terminal. Nothing given: c
+ * is untouched.
+ */
+int yh_cli_take_format(yh_cli *c, int *argc, char **argv, yh_err *err);
+/*
+ * Prints a list as yh_cli_print() does or, after yh_cli_take_format() found
+ * --format/--output, writes its rows (the JSON array, or an object's "items"
+ * or "lines") with yh_cli_table_write() to --output or standard output.
+ * Returns 0 or the writer's code (YH_EINVAL naming the column of a cell the
+ * encoding cannot carry; YH_EUNAVAILABLE when the file cannot be written).
+ */
+int yh_cli_output(const yh_cli *c, const char *json, const char *const *columns, yh_err *err);
+/*
+ * The generic writer: the rows of json (as above) as a table in format
+ * (YH_TABLE_CSV with encoding, or YH_TABLE_XLSX) at path ("-" = stdout, CSV
+ * only). columns picks and orders the keys (NULL = every key of the first
+ * row); headers are the Chinese labels of yh_cli_label(); *_fen amounts are
+ * written in yuan as money cells, true/false as 是/否, lists joined with 、.
+ * *rows gets the number of rows written. Codes as yh_table_row/close, and
+ * YH_EUSAGE when json holds no list.
+ */
+int yh_cli_table_write(const char *json, const char *const *columns, int format, int encoding, const char *path,
+	size_t *rows, yh_err *err);
+/* The Chinese column header of a JSON key (name -> 姓名), or NULL. Static storage. */
+const char *yh_cli_label(const char *key);
+
+/* 1 when colour may be written to fd: a terminal, NO_COLOR unset or empty, TERM not "dumb". */
+int yh_cli_colour(int fd);
 
 /* Exit status for a code (documented in the README). */
 int yh_cli_exit_code(int code);

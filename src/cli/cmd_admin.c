@@ -374,26 +374,45 @@ const yh_cli_cmd yh_cmds_admin[] = {
 	{ "login", NULL, cmd_login, "yinhui login [--username NAME] [--password-file FILE]",
 	  "log in; the token is kept in ~/.config/yinhui/token (mode 0600)",
 	  "YINHUI_TOKEN overrides the token file.\n\nexample: yinhui login --username zhang" },
-	{ "logout", NULL, cmd_logout, "yinhui logout", "revoke this CLI's session", NULL },
-	{ "db", "migrate", cmd_db_migrate, "yinhui db migrate", "apply pending schema migrations", NULL },
-	{ "db", "status", cmd_db_status, "yinhui db status", "report the database (embedded cluster state)", NULL },
-	{ "db", "stop", cmd_db_stop, "yinhui db stop", "stop the embedded PostgreSQL cluster", NULL },
+	{ "logout", NULL, cmd_logout, "yinhui logout", "revoke this CLI's session",
+	  "The token file is removed; other sessions of the account stay valid\n"
+	  "(yinhui session revoke ends them all).\n\nexample: yinhui logout" },
+	{ "db", "migrate", cmd_db_migrate, "yinhui db migrate", "apply pending schema migrations",
+	  "Applies the migrations not yet recorded, each in its own transaction; a changed\n"
+	  "applied migration is refused. Stop yinhuid first: it refuses to run while any is pending.\n\n"
+	  "example: yinhui db migrate" },
+	{ "db", "status", cmd_db_status, "yinhui db status", "report the database (embedded cluster state)",
+	  "example: yinhui db status" },
+	{ "db", "stop", cmd_db_stop, "yinhui db stop", "stop the embedded PostgreSQL cluster",
+	  "Only the embedded cluster under YINHUI_HOME; a configured database_url is left alone.\n\n"
+	  "example: yinhui db stop" },
 	{ "user", "add", cmd_user_add,
 	  "yinhui user add --username NAME --role ROLE --unit UNIT [--display-name TEXT] [--password-file FILE]",
 	  "create a staff account (admin)",
 	  "Roles: admin, caseworker, clerk, approver, auditor.\n\n"
 	  "example: yinhui user add --username li --role caseworker --unit chikan --display-name 李明" },
-	{ "user", "list", cmd_user_list, "yinhui user list", "list staff accounts", NULL },
-	{ "user", "disable", cmd_user_disable, "yinhui user disable USERNAME", "disable an account and revoke its sessions", NULL },
+	{ "user", "list", cmd_user_list, "yinhui user list", "list staff accounts",
+	  "example: yinhui --json user list" },
+	{ "user", "disable", cmd_user_disable, "yinhui user disable USERNAME", "disable an account and revoke its sessions",
+	  "example: yinhui user disable li" },
 	{ "user", "passwd", cmd_user_passwd, "yinhui user passwd [USERNAME] [--password-file FILE]",
-	  "change a password (your own, or anyone's as admin)", NULL },
+	  "change a password (your own, or anyone's as admin)",
+	  "The new password is read from --password-file or prompted for without echo; the\n"
+	  "account's sessions are revoked.\n\n"
+	  "example: yinhui user passwd li --password-file /root/li.pw" },
 	{ "unit", "add", cmd_unit_add, "yinhui unit add --code CODE --name NAME --parent PARENT [--district TEXT]",
 	  "add a unit under PARENT (admin)",
 	  "example: yinhui unit add --code chikan --name 赤坎老干部休养所 --parent bureau --district 赤坎区" },
-	{ "unit", "list", cmd_unit_list, "yinhui unit list", "show the unit tree you can see", NULL },
-	{ "config", "show", cmd_config_show, "yinhui config show", "print the effective configuration and its sources", NULL },
-	{ "session", "revoke", cmd_session_revoke, "yinhui session revoke --user NAME", "revoke every session of a user", NULL },
+	{ "unit", "list", cmd_unit_list, "yinhui unit list", "show the unit tree you can see",
+	  "example: yinhui unit list" },
+	{ "config", "show", cmd_config_show, "yinhui config show", "print the effective configuration and its sources",
+	  "Secrets are masked; each value says whether it came from the default, the file,\n"
+	  "the environment or a flag.\n\nexample: yinhui config show" },
+	{ "session", "revoke", cmd_session_revoke, "yinhui session revoke --user NAME", "revoke every session of a user",
+	  "example: yinhui session revoke --user li" },
 	{ "audit", "list", cmd_audit_list, "yinhui audit list [--entity E] [--id ID] [--limit N]",
-	  "show the audit trail (admin, auditor)", NULL },
+	  "show the audit trail (admin, auditor)",
+	  "Newest first; --entity person|visit|batch|... and --id narrow it to one record.\n\n"
+	  "example: yinhui audit list --entity person --limit 20" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL }
 };

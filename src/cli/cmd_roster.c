@@ -127,13 +127,15 @@ static int cmd_list(yh_cli *c, int argc, char **argv, yh_err *err)
 	yh_db *db;
 	int rc;
 
-	rc = fields_with(argc, argv, NULL, NULL, NULL, &f, err);
+	rc = yh_cli_take_format(c, &argc, argv, err);
+	if (rc == 0)
+		rc = fields_with(argc, argv, NULL, NULL, NULL, &f, err);
 	if (rc == 0)
 		rc = roster_actor(c, &db, &a, err);
 	if (rc == 0)
 		rc = yh_roster_list(db, a, f, &out, err);
 	if (rc == 0)
-		yh_cli_print(c, out, list_cols);
+		rc = yh_cli_output(c, out, list_cols, err);
 	free(out);
 	yh_fields_free(f);
 	return rc;
@@ -433,13 +435,17 @@ const yh_cli_cmd yh_cmds_roster[] = {
 	  "change the given fields of a person (the rest stay as they are)",
 	  FIELDS_HELP "\nA death is recorded with 'yinhui event add --type death'; a move with 'cadre transfer-out'.\n\n"
 	  "example: yinhui cadre update 44080219300701001X --care-level 半失能 --clear-rank" },
-	{ "cadre", "list", cmd_list, "yinhui cadre list [--unit U] [--category C] [--min-age N] [--max-age N] [...]",
+	{ "cadre", "list", cmd_list,
+	  "yinhui cadre list [--unit U] [--category C] [--min-age N] [--max-age N] [...] [--format csv|xlsx] [--output FILE]",
 	  "list persons with filters and paging",
 	  "Filters: --unit CODE (its subtree), --category, --kind cadre|survivor|all (default cadre),\n"
 	  "--min-age N, --max-age N, --age-on DATE, --living-situation, --care-level, --remote true|false,\n"
 	  "--party-member true|false, --alive true|false, --active true|false, --q TEXT,\n"
-	  "--limit N (at most 200, default 50), --offset N.\n\n"
-	  "example: yinhui cadre list --unit chikan --min-age 80 --living-situation 独居" },
+	  "--limit N (at most 200, default 50), --offset N.\n"
+	  "--format csv|xlsx writes the page for Excel with Chinese headers (CSV: UTF-8 with BOM, or\n"
+	  "--encoding gbk) to --output FILE or standard output; ID numbers stay masked.\n\n"
+	  "example: yinhui cadre list --unit chikan --min-age 80 --living-situation 独居\n"
+	  "example: yinhui cadre list --unit chikan --limit 200 --format xlsx --output 赤坎80岁以上.xlsx" },
 	{ "cadre", "search", cmd_search, "yinhui cadre search TEXT [--limit N]",
 	  "find persons by the beginning of the name or by the exact ID number",
 	  "ID numbers are shown masked.\n\nexample: yinhui cadre search 欧阳" },

@@ -1,5 +1,6 @@
 /* Error -> exit status, in one place. The table is in the README too. */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -23,8 +24,11 @@ int yh_cli_exit_code(int code)
 
 void yh_cli_report(const yh_err *err)
 {
+	/* the prefix in bold red on a terminal, plain otherwise (yh_cli_colour) */
+	const char *prefix = yh_cli_colour(STDERR_FILENO) ? "\033[1;31myinhui:\033[0m" : "yinhui:";
+
 	if (err->field[0])
-		fprintf(stderr, "yinhui: %s: %s\n", err->field, err->msg);
+		fprintf(stderr, "%s %s: %s\n", prefix, err->field, err->msg);
 	else
-		fprintf(stderr, "yinhui: %s\n", err->msg[0] ? err->msg : yh_code_name(err->code));
+		fprintf(stderr, "%s %s\n", prefix, err->msg[0] ? err->msg : yh_code_name(err->code));
 }

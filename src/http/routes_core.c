@@ -192,10 +192,25 @@ static int audit_list(yh_req *r)
 	return yh_reply_json(r, 200, out);
 }
 
+/* docs/openapi.yaml as JSON, compiled in by cmake/openapi.cmake. */
+extern const char yh_openapi_json[];
+extern const size_t yh_openapi_json_len;
+
+static int openapi(yh_req *r)
+{
+	char *copy = malloc(yh_openapi_json_len);
+
+	if (copy == NULL)
+		return yh_reply_error(r, NULL);
+	memcpy(copy, yh_openapi_json, yh_openapi_json_len);
+	return yh_reply_data(r, 200, copy, yh_openapi_json_len, "application/json; charset=utf-8", NULL);
+}
+
 const yh_route yh_routes_core[] = {
 	{ "GET", "/healthz", healthz, YH_ROUTE_PUBLIC, "healthz" },
 	{ "GET", "/readyz", readyz, YH_ROUTE_PUBLIC, "readyz" },
 	{ "GET", "/metrics", metrics, YH_ROUTE_PUBLIC, "metrics" },
+	{ "GET", "/api/v1/openapi.json", openapi, YH_ROUTE_PUBLIC | YH_ROUTE_NODB, "openapi" },
 	{ "POST", "/api/v1/session", session_create, YH_ROUTE_PUBLIC, "session_create" },
 	{ "GET", "/api/v1/session", session_get, 0, "session_get" },
 	{ "DELETE", "/api/v1/session", session_delete, 0, "session_delete" },
