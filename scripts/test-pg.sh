@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL cluster for tests.
 #
-#   scripts/test-pg.sh start [DIR]   create and start a cluster in DIR (default: a new
+#   scripts/test-pg.sh start [--durable] [DIR]
+#                                    create and start a cluster in DIR (default: a new
 #                                    mktemp dir under /tmp); prints its libpq DSN on stdout
 #   scripts/test-pg.sh stop DIR      stop it, wait for the postmaster to be gone, remove DIR
 #
 # Speed over durability (fsync off, initdb --no-sync): never point this at real data.
+# --durable (scripts/bench) keeps production durability instead: fsync, synchronous_commit
+# and full_page_writes on, with the memory and WAL settings docs/operations.md recommends
+# (shared_buffers from YH_PG_SHARED_BUFFERS, default 1GB).
 # Unix socket only, so clusters never clash on a TCP port. As root the server runs
 # as the system account "yinhui" (PostgreSQL refuses to run as root).
 set -euo pipefail
@@ -16,7 +20,7 @@ SOCK_NAME_LEN=14         # strlen("/.s.PGSQL.5432")
 SOCK_MAX=100             # sun_path is 108 bytes; stay well inside it
 
 die() { printf 'test-pg: %s\n' "$*" >&2; exit 1; }
-usage() { printf 'usage: %s start [DIR] | stop DIR\n' "$0" >&2; exit 2; }
+usage() { printf 'usage: %s start [--durable] [DIR] | stop DIR\n' "$0" >&2; exit 2; }
 
 find_bindir() {
   local d
@@ -100,7 +104,13 @@ undo_failed_start() {
 }
 
 cmd_start() {
-  local dir="${1:-}" bindir sock super
+  local durable=0 dir bindir sock super nosync=--no-sync
+  if [[ "${1:-}" == --durable ]]; then
+    durable=1
+    nosync=
+    shift
+  fi
+  dir="${1:-}"
   trap undo_failed_start EXIT
   if [[ -z "$dir" ]]; then
     dir=$(mktemp -d /tmp/yhpg.XXXXXX)
@@ -136,7 +146,7 @@ cmd_start() {
 
   super=$(id -un)
   # initdb names the superuser after the caller, so libpq needs only host and port.
-  if ! as_server "$bindir/initdb" --no-sync -A trust -U "$super" -E UTF8 --locale=C.UTF-8 \
+  if ! as_server "$bindir/initdb" $nosync -A trust -U "$super" -E UTF8 --locale=C.UTF-8 \
     -D "$dir/data" >"$dir/initdb.log" 2>&1; then
     cat "$dir/initdb.log" >&2
     die "initdb failed"
@@ -150,10 +160,30 @@ unix_socket_directories = '$sock'
 unix_socket_permissions = 0700
 port = 5432
 max_connections = 200
+CONF
+  if ((durable)); then
+    cat >>"$dir/data/postgresql.conf" <<CONF
+# --- durable: production settings (docs/operations.md, "PostgreSQL for production") ---
+fsync = on
+synchronous_commit = on
+full_page_writes = on
+shared_buffers = ${YH_PG_SHARED_BUFFERS:-1GB}
+effective_cache_size = 4GB
+work_mem = 16MB
+maintenance_work_mem = 256MB
+wal_compression = on
+max_wal_size = 4GB
+checkpoint_timeout = 15min
+random_page_cost = 1.1
+effective_io_concurrency = 200
+CONF
+  else
+    cat >>"$dir/data/postgresql.conf" <<CONF
 fsync = off
 synchronous_commit = off
 full_page_writes = off
 CONF
+  fi
   # -l: the postmaster must not inherit our stdout, or a caller's $(...) would never end.
   # The server account creates the log itself (a file we made as root would not be writable).
   if ! as_server "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start >/dev/null 2>&1; then
@@ -184,7 +214,12 @@ cmd_stop() {
 }
 
 case "${1:-}" in
-  start) (($# <= 2)) || usage; cmd_start "${2:-}" ;;
+  start)
+    shift
+    (($# <= 2)) || usage
+    if (($# == 2)) && [[ "$1" != --durable ]]; then usage; fi
+    cmd_start "$@"
+    ;;
   stop) (($# == 2)) || usage; cmd_stop "$2" ;;
   *) usage ;;
 esac

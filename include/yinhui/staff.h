@@ -49,4 +49,15 @@ int yh_session_resolve(yh_db *db, const char *token, yh_actor *out, yh_err *err)
 /* Revokes the given token (own session), or all sessions of username (admin). */
 int yh_session_revoke(yh_db *db, const yh_actor *a, const char *token, const char *username, yh_err *err);
 
+/*
+ * Session generation of this process: a counter that moves whenever a
+ * session may have lost its validity here (revoked, user disabled, password
+ * changed). A cache of resolved sessions (the daemon's, src/http/server.c)
+ * reads it before resolving and trusts an entry only while it is unchanged.
+ * yh_session_changed() moves it (the core calls it after such a change
+ * commits; the daemon again after the request that made it).
+ */
+uint64_t yh_session_generation(void);
+void yh_session_changed(void);
+
 #endif

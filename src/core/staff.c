@@ -1,6 +1,7 @@
 #include "yinhui/staff.h"
 
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,6 +376,8 @@ int yh_staff_set_disabled(yh_db *db, const yh_actor *a, const char *username, in
 		rc = yh_db_commit(db, err);
 	else
 		yh_db_rollback(db);
+	if (rc == 0)
+		yh_session_changed();
 	free(uid);
 	return rc;
 }
@@ -408,6 +411,8 @@ int yh_staff_passwd(yh_db *db, const yh_actor *a, const char *username, const ch
 		rc = yh_db_commit(db, err);
 	else
 		yh_db_rollback(db);
+	if (rc == 0)
+		yh_session_changed();
 	free(uid);
 	return rc;
 }
@@ -524,6 +529,18 @@ done:
 	return rc;
 }
 
+static atomic_uint_fast64_t session_gen;
+
+uint64_t yh_session_generation(void)
+{
+	return (uint64_t)atomic_load(&session_gen);
+}
+
+void yh_session_changed(void)
+{
+	atomic_fetch_add(&session_gen, 1);
+}
+
 int yh_session_resolve(yh_db *db, const char *token, yh_actor *out, yh_err *err)
 {
 	char hash_hex[67];
@@ -581,6 +598,8 @@ int yh_session_revoke(yh_db *db, const yh_actor *a, const char *token, const cha
 		rc = yh_db_commit(db, err);
 	else
 		yh_db_rollback(db);
+	if (rc == 0)
+		yh_session_changed();
 	free(uid);
 	return rc;
 }

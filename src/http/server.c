@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -21,6 +22,14 @@
 #define MAX_PARAMS 4
 #define MAX_QUERY 32
 #define MAX_HEADERS 8
+/*
+ * Resolved bearer tokens are kept this long, so a request costs one database
+ * round trip instead of two (docs/performance.md). A revocation in this
+ * process takes effect at once (yh_session_generation); one made by another
+ * process (the CLI) within the TTL.
+ */
+#define SESSION_TTL_NS (5LL * 1000000000LL)
+#define SESSION_SLOTS 256 /* direct-mapped by token hash: bounded memory */
 
 enum req_state { RS_RECEIVING = 0, RS_QUEUED, RS_DONE };
 
@@ -64,8 +73,17 @@ struct yh_req {
 	struct yh_req *next;
 };
 
+struct session_slot {
+	unsigned char key[32]; /* BLAKE2b of the token: the token itself is never kept */
+	int64_t expires;       /* CLOCK_MONOTONIC ns; 0 = empty */
+	uint64_t generation;   /* yh_session_generation() read before the lookup that filled it */
+	yh_actor actor;
+};
+
 struct yh_server {
 	struct MHD_Daemon *mhd;
+	pthread_mutex_t session_mu;
+	struct session_slot sessions[SESSION_SLOTS];
 	yh_server_opts opts;
 	pthread_t *threads;
 	int nthreads;
@@ -534,6 +552,47 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	atomic_fetch_sub(&s->in_flight, 1);
 }
 
+/* ---- session cache ---- */
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Resolves a bearer token through the cache; a miss asks the database and fills the slot. */
+static int session_resolve(yh_server *s, yh_db *db, const char *token, yh_actor *out, yh_err *err)
+{
+	unsigned char key[32];
+	struct session_slot *slot;
+	uint64_t gen = yh_session_generation();
+	int64_t now = mono_ns();
+	int rc, hit = 0;
+
+	crypto_generichash(key, sizeof(key), (const unsigned char *)token, strlen(token), NULL, 0);
+	slot = &s->sessions[(key[0] | ((unsigned)key[1] << 8)) % SESSION_SLOTS];
+	pthread_mutex_lock(&s->session_mu);
+	if (slot->expires > now && slot->generation == gen && memcmp(slot->key, key, sizeof(key)) == 0) {
+		*out = slot->actor;
+		hit = 1;
+	}
+	pthread_mutex_unlock(&s->session_mu);
+	if (hit)
+		return 0;
+	rc = yh_session_resolve(db, token, out, err);
+	if (rc != 0)
+		return rc;
+	pthread_mutex_lock(&s->session_mu);
+	memcpy(slot->key, key, sizeof(key));
+	slot->actor = *out;
+	slot->generation = gen;
+	slot->expires = now + SESSION_TTL_NS;
+	pthread_mutex_unlock(&s->session_mu);
+	return 0;
+}
+
 /* ---- workers ---- */
 
 static void run_request(yh_server *s, yh_req *r, yh_db **dbp)
@@ -563,7 +622,7 @@ static void run_request(yh_server *s, yh_req *r, yh_db **dbp)
 			yh_reply_error(r, &err);
 			goto done;
 		}
-		rc = yh_session_resolve(r->db, auth + 7, &r->actor, &err);
+		rc = session_resolve(s, r->db, auth + 7, &r->actor, &err);
 		if (rc != 0) {
 			yh_reply_error(r, &err);
 			goto done;
@@ -571,6 +630,14 @@ static void run_request(yh_server *s, yh_req *r, yh_db **dbp)
 		snprintf(r->actor.request_id, sizeof(r->actor.request_id), "%s", r->request_id);
 	}
 	yh_http_run_handler(r);
+	/*
+	 * A change to staff accounts or a logout has committed by now (also
+	 * inside an Idempotency-Key transaction): resolve every token afresh.
+	 * A login (POST /api/v1/session) changes no existing session.
+	 */
+	if (r->status < 300 && ((strcmp(r->method, "GET") != 0 && strncmp(r->route->pattern, "/api/v1/staff", 13) == 0) ||
+		    (strcmp(r->method, "DELETE") == 0 && strcmp(r->route->pattern, "/api/v1/session") == 0)))
+		yh_session_changed();
 done:
 	/* a handler that left a transaction open must not leak it into the next request */
 	if (r->db && yh_db_in_tx(r->db)) {
@@ -652,6 +719,7 @@ int yh_server_start(yh_server **out, const yh_server_opts *o, yh_err *err)
 		s->opts.workers = 1;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
+	pthread_mutex_init(&s->session_mu, NULL);
 	memset(&sin, 0, sizeof(sin));
 	memset(&sin6, 0, sizeof(sin6));
 	if (inet_pton(AF_INET, o->listen_addr, &sin.sin_addr) == 1) {
@@ -733,5 +801,7 @@ void yh_server_stop(yh_server *s, int grace_s)
 	free(s->threads);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->session_mu);
+	sodium_memzero(s->sessions, sizeof(s->sessions));
 	free(s);
 }
