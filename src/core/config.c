@@ -28,8 +28,6 @@ static const struct {
 	{ "timeout", "YINHUI_TIMEOUT", "30", 0, "seconds before an idle or slow client is dropped" },
 	{ "log_level", "YINHUI_LOG_LEVEL", "info", 0, "debug, info, warn or error" },
 	{ "token_file", "YINHUI_TOKEN_FILE", NULL, 0, "where yinhui login keeps the CLI token" },
-	{ "approval_threshold_fen", "YINHUI_APPROVAL_THRESHOLD_FEN", "10000000", 0,
-	  "batches above this total need a meeting reference (三重一大)" },
 	{ "data_key_file", "YINHUI_DATA_KEY_FILE", NULL, 1, "key for ID and account numbers at rest" },
 };
 

@@ -18,6 +18,7 @@ struct yh_db {
 	PGconn *conn;
 	int tx_depth;
 	int tx_doomed;
+	int goodbye; /* the server said FATAL outside a query: it is closing this connection */
 	int nstmts;
 	struct stmt_slot stmts[STMT_CACHE];
 };
@@ -62,11 +63,20 @@ static int session_setup(yh_db *db, yh_err *err)
 	return rc;
 }
 
-/* Server NOTICEs ("already exists, skipping") are for people at psql, not our users. */
-static void quiet_notice(void *arg, const char *message)
+/*
+ * Server NOTICEs ("already exists, skipping") are for people at psql, not our
+ * users. A FATAL that arrives outside a query is the server's goodbye (it is
+ * shutting down or terminated this backend): remember it, so the connection
+ * is replaced before the next request rather than failing it.
+ */
+static void on_notice(void *arg, const PGresult *res)
 {
-	(void)arg;
-	yh_log_debug("postgres: %.200s", message);
+	yh_db *db = arg;
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+
+	if (sev != NULL && (strcmp(sev, "FATAL") == 0 || strcmp(sev, "PANIC") == 0))
+		db->goodbye = 1;
+	yh_log_debug("postgres: %.200s", PQresultErrorMessage(res));
 }
 
 int yh_db_open(yh_db **out, const char *conninfo, const char *app, yh_err *err)
@@ -86,7 +96,7 @@ int yh_db_open(yh_db **out, const char *conninfo, const char *app, yh_err *err)
 			db->conn ? PQerrorMessage(db->conn) : "out of memory");
 		goto done;
 	}
-	PQsetNoticeProcessor(db->conn, quiet_notice, NULL);
+	PQsetNoticeReceiver(db->conn, on_notice, db);
 	rc = session_setup(db, err);
 done:
 	if (rc != 0)
@@ -107,8 +117,19 @@ void yh_db_close(yh_db *db)
 
 int yh_db_ensure(yh_db *db, yh_err *err)
 {
-	if (PQstatus(db->conn) == CONNECTION_OK)
+	/*
+	 * A server that restarted since the last request has closed this idle
+	 * connection, but libpq notices only when it next reads. Read now (libpq's
+	 * socket never blocks) and parse what came (a goodbye FATAL reaches
+	 * on_notice): the request then starts on a fresh connection instead of
+	 * failing with 503 on the dead one (scripts/chaos measured one per worker).
+	 */
+	if (PQstatus(db->conn) == CONNECTION_OK && PQtransactionStatus(db->conn) == PQTRANS_IDLE &&
+	    PQconsumeInput(db->conn) == 1 && !PQisBusy(db->conn))
+		PQconsumeInput(db->conn);
+	if (PQstatus(db->conn) == CONNECTION_OK && !db->goodbye)
 		return 0;
+	db->goodbye = 0;
 	stmt_cache_clear(db);
 	db->tx_depth = 0;
 	db->tx_doomed = 0;
@@ -168,7 +189,8 @@ static int map_error(yh_db *db, const PGresult *res, yh_err *err)
 }
 
 /* Returns the prepared statement name for sql, preparing it on first use. */
-static const char *stmt_name(yh_db *db, const char *sql, int nparams, char *name, size_t namesz)
+static const char *stmt_name(yh_db *db, const char *sql, int nparams, char *name, size_t namesz,
+	PGresult **failed)
 {
 	uint64_t h = fnv1a(sql);
 	PGresult *res;
@@ -184,8 +206,8 @@ static const char *stmt_name(yh_db *db, const char *sql, int nparams, char *name
 	snprintf(name, namesz, "yh%d", db->nstmts);
 	res = PQprepare(db->conn, name, sql, nparams, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		/* let the unprepared path report the error with full context */
-		PQclear(res);
+		/* report this error: inside a transaction a second try would only say "aborted" */
+		*failed = res;
 		return NULL;
 	}
 	PQclear(res);
@@ -201,10 +223,17 @@ static PGresult *run(yh_db *db, const char *sql, int nparams, const char *const 
 {
 	char name[16];
 	const char *stmt = NULL;
+	PGresult *failed = NULL;
 
-	/* a failed statement inside a transaction would poison PQprepare too */
-	if (!db->tx_doomed)
-		stmt = stmt_name(db, sql, nparams, name, sizeof(name));
+	/*
+	 * A failed statement inside a transaction would poison PQprepare too.
+	 * Statements with optional filters ("$n IS NULL OR ...") are planned on
+	 * every call: a cached generic plan cannot drop the filters not given.
+	 */
+	if (!db->tx_doomed && strstr(sql, "IS NULL OR") == NULL)
+		stmt = stmt_name(db, sql, nparams, name, sizeof(name), &failed);
+	if (failed != NULL)
+		return failed;
 	if (stmt != NULL)
 		return PQexecPrepared(db->conn, stmt, nparams, params, NULL, NULL, 0);
 	return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
