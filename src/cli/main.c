@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else {
-			fprintf(stderr, "yinhui: unknown option %s\n", argv[i]);
+			fprintf(stderr, yh_tr("yinhui: unknown option %s\n"), argv[i]);
 			usage(stderr);
 			return 2;
 		}
@@ -102,10 +102,10 @@ int main(int argc, char **argv)
 			for (int t = 0; tables[t]; t++)
 				for (const yh_cli_cmd *c = tables[t]; c->group; c++)
 					if (strcmp(c->group, argv[i]) == 0)
-						fprintf(stderr, "  %-40s %s\n", c->usage, c->summary);
+						fprintf(stderr, "  %-40s %s\n", c->usage, yh_tr(c->summary));
 			return (i + 1 < argc && strcmp(argv[i + 1], "--help") == 0) ? 0 : 2;
 		}
-		fprintf(stderr, "yinhui: unknown command %s (see yinhui --help)\n", argv[i]);
+		fprintf(stderr, yh_tr("yinhui: unknown command %s (see yinhui --help)\n"), argv[i]);
 		return 2;
 	}
 	sub_argv = argv + i + (found->verb ? 2 : 1);
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 	if (rc != 0) {
 		yh_cli_report(&err);
 		if (err.code == YH_EUSAGE)
-			fprintf(stderr, "usage: %s\n", found->usage);
+			fprintf(stderr, "%s %s\n", yh_tr("usage:"), found->usage);
 	}
 	yh_db_close(cli.db);
 	yh_config_free(cli.cfg);
