@@ -44,25 +44,26 @@ static int readyz(yh_req *r)
 
 static int metrics(yh_req *r)
 {
-	char extra[1024];
 	int busy = 0, waiting = 0, size = 0;
-	char *gauges = NULL, *text;
+	char *gauges = NULL, *extra = NULL, *text;
 	yh_err err;
 
 	yh_err_clear(&err);
 	yh_server_pool_stats(yh_server_current(), &busy, &waiting, &size);
 	/* domain gauges come from one query; modules add theirs to yh.metric_gauges() */
 	yh_db_query_text(yh_req_db(r), &gauges, "SELECT yh.metric_gauges()", 0, NULL, NULL, &err);
-	snprintf(extra, sizeof(extra),
-		"# HELP yinhui_db_pool_size Database connections (workers).\n# TYPE yinhui_db_pool_size gauge\n"
-		"yinhui_db_pool_size %d\n"
-		"# HELP yinhui_db_pool_in_use Workers running a request.\n# TYPE yinhui_db_pool_in_use gauge\n"
-		"yinhui_db_pool_in_use %d\n"
-		"# HELP yinhui_db_pool_waiting Requests waiting for a worker.\n# TYPE yinhui_db_pool_waiting gauge\n"
-		"yinhui_db_pool_waiting %d\n%s",
-		size, busy, waiting, gauges ? gauges : "");
+	if (asprintf(&extra,
+		    "# HELP yinhui_db_pool_size Database connections (workers).\n# TYPE yinhui_db_pool_size gauge\n"
+		    "yinhui_db_pool_size %d\n"
+		    "# HELP yinhui_db_pool_in_use Workers running a request.\n# TYPE yinhui_db_pool_in_use gauge\n"
+		    "yinhui_db_pool_in_use %d\n"
+		    "# HELP yinhui_db_pool_waiting Requests waiting for a worker.\n# TYPE yinhui_db_pool_waiting gauge\n"
+		    "yinhui_db_pool_waiting %d\n%s",
+		    size, busy, waiting, gauges ? gauges : "") < 0)
+		extra = NULL;
 	free(gauges);
 	text = yh_metrics_render(extra);
+	free(extra);
 	return yh_reply_data(r, 200, text, text ? strlen(text) : 0, "text/plain; version=0.0.4; charset=utf-8", NULL);
 }
 

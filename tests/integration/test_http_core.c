@@ -103,6 +103,10 @@ static void test_metrics(void)
 	CU_ASSERT_EQUAL(yh_t_http("GET", "/metrics", NULL, NULL, NULL, &body), 200);
 	CU_ASSERT_PTR_NOT_NULL(body && strstr(body, "yinhui_http_requests_total"));
 	CU_ASSERT_PTR_NOT_NULL(body && strstr(body, "yinhui_db_pool_size"));
+	CU_ASSERT_PTR_NOT_NULL(body && strstr(body, "yinhui_db_pool_in_use"));
+	CU_ASSERT_PTR_NOT_NULL(body && strstr(body, "yinhui_obligations_overdue 0"));
+	CU_ASSERT_PTR_NOT_NULL(body && strstr(body, "yinhui_batches_awaiting_approval 0"));
+	CU_ASSERT_PTR_NOT_NULL(body && strstr(body, "yinhui_http_request_duration_seconds_bucket"));
 	free(body);
 }
 
