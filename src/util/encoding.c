@@ -253,6 +253,21 @@ int yh_encoding_to_utf8(char **out, size_t *outlen, const char *buf, size_t len,
 	}
 }
 
+/*
+ * glibc's GBK writes U+20AC as the single byte 0x80 (a CP936 extension) that
+ * no GB18030 reader, ours included, accepts; so it counts as unencodable.
+ * Returns the byte offset of the first U+20AC in valid UTF-8, or len.
+ */
+static size_t gbk_euro_at(const char *utf8, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= len; i++)
+		if (memcmp(utf8 + i, "\xE2\x82\xAC", 3) == 0)
+			return i;
+	return len;
+}
+
 /* Copies the UTF-8 character at s (valid UTF-8 assumed) into ch and returns its code point. */
 static uint32_t utf8_char_at(const char *s, size_t len, char ch[5])
 {
@@ -301,6 +316,13 @@ int yh_encoding_from_utf8(char **out, size_t *outlen, const char *utf8, size_t l
 		return yh_err_set(err, YH_EINVAL, "encoding", "unknown encoding id %d", enc);
 	}
 	rc = run_iconv(out, outlen, to, "UTF-8", utf8, len, &bad);
+	if (rc == 0 && enc == YH_ENC_GBK && gbk_euro_at(utf8, len) < len) {
+		bad = gbk_euro_at(utf8, len);
+		free(*out);
+		*out = NULL;
+		*outlen = 0;
+		rc = YH_EINVAL;
+	}
 	if (rc == YH_EINVAL) {
 		cp = utf8_char_at(utf8 + bad, len - bad, ch);
 		return yh_err_set(err, rc, "encoding",
@@ -322,5 +344,5 @@ int yh_encoding_gbk_can_carry(const char *utf8)
 		return 0;
 	rc = run_iconv(&out, &outlen, "GBK", "UTF-8", utf8, len, &bad);
 	free(out);
-	return rc == 0;
+	return rc == 0 && gbk_euro_at(utf8, len) == len;
 }

@@ -33,13 +33,18 @@ int yh_err_set(yh_err *err, int code, const char *field, const char *fmt, ...)
 	return code;
 }
 
-/* Replaces invalid UTF-8 (e.g. a multibyte character cut by a %.40s) with '?'. */
+/*
+ * Replaces invalid UTF-8 (e.g. a multibyte character cut by a %.40s) with '?'.
+ * Strict like jansson: overlongs, surrogates and values past U+10FFFF are
+ * invalid too, else json_string() refuses the message and replies lose it.
+ */
 void yh_utf8_sanitize(char *s)
 {
 	unsigned char *p = (unsigned char *)s;
 
 	while (*p) {
 		int n = 0;
+		unsigned char lo = 0x80, hi = 0xBF;
 		if (*p < 0x80) {
 			p++;
 			continue;
@@ -50,6 +55,16 @@ void yh_utf8_sanitize(char *s)
 			n = 2;
 		else if ((*p & 0xF8) == 0xF0 && *p <= 0xF4)
 			n = 3;
+		if (*p == 0xE0)
+			lo = 0xA0; /* overlong */
+		else if (*p == 0xED)
+			hi = 0x9F; /* surrogates */
+		else if (*p == 0xF0)
+			lo = 0x90; /* overlong */
+		else if (*p == 0xF4)
+			hi = 0x8F; /* above U+10FFFF */
+		if (n && (p[1] < lo || p[1] > hi))
+			n = 0;
 		for (int i = 1; n && i <= n; i++)
 			if ((p[i] & 0xC0) != 0x80)
 				n = 0;
