@@ -349,3 +349,44 @@ int yh_cli_password(const char *file, const char *prompt, char *out, size_t n, y
 		return yh_err_set(err, YH_EUSAGE, "password", "no password given (use --password-file FILE)");
 	return 0;
 }
+
+int yh_cli_print_free(const yh_cli *c, int rc, char *out, const char *const *columns)
+{
+	if (rc == 0)
+		yh_cli_print(c, out, columns);
+	free(out);
+	return rc;
+}
+
+int yh_cli_run_read(yh_cli *c, yh_cli_read_fn fn, const char *const *columns, yh_err *err)
+{
+	const yh_actor *a;
+	char *out = NULL;
+	yh_db *db;
+	int rc;
+
+	rc = yh_cli_actor(c, &db, &a, err);
+	if (rc == 0)
+		rc = fn(db, a, &out, err);
+	return yh_cli_print_free(c, rc, out, columns);
+}
+
+int yh_cli_run_fields(yh_cli *c, int argc, char **argv, yh_cli_fields_fn fn, const char *const *columns, yh_err *err)
+{
+	const yh_actor *a;
+	yh_fields *f = NULL;
+	char *out = NULL;
+	yh_db *db;
+	int rc;
+
+	rc = yh_cli_fields(argc, argv, NULL, &f, err);
+	if (rc == 0)
+		rc = yh_cli_actor(c, &db, &a, err);
+	if (rc == 0)
+		rc = fn(db, a, f, &out, err);
+	if (rc == 0)
+		rc = yh_cli_output(c, out, columns, err);
+	free(out);
+	yh_fields_free(f);
+	return rc;
+}

@@ -63,6 +63,19 @@ int yh_cli_has(int argc, char **argv, const char *name);
  */
 void yh_cli_print(const yh_cli *c, const char *json, const char *const *columns);
 
+/* The common command shapes: get the actor, call one core function, print, free. */
+typedef int (*yh_cli_read_fn)(yh_db *, const yh_actor *, char **, yh_err *);
+typedef int (*yh_cli_fields_fn)(yh_db *, const yh_actor *, const yh_fields *, char **, yh_err *);
+/* Prints out with yh_cli_print() when rc is 0; frees out either way; returns rc. */
+int yh_cli_print_free(const yh_cli *c, int rc, char *out, const char *const *columns);
+/* Actor -> fn -> printed with columns (NULL = all). Codes of yh_cli_actor and fn. */
+int yh_cli_run_read(yh_cli *c, yh_cli_read_fn fn, const char *const *columns, yh_err *err);
+/*
+ * Every flag of argv as fields (yh_cli_fields) -> actor -> fn -> yh_cli_output()
+ * with columns. Codes of yh_cli_fields (YH_EUSAGE), yh_cli_actor, fn and the writer.
+ */
+int yh_cli_run_fields(yh_cli *c, int argc, char **argv, yh_cli_fields_fn fn, const char *const *columns, yh_err *err);
+
 /*
  * List commands a clerk opens in Excel (format.c). yh_cli_take_format() takes
  * --format csv|xlsx, --encoding utf-8|gbk|gb18030 and --output FILE out of

@@ -225,20 +225,10 @@ static int cmd_user_add(yh_cli *c, int argc, char **argv, yh_err *err)
 static int cmd_user_list(yh_cli *c, int argc, char **argv, yh_err *err)
 {
 	static const char *const cols[] = { "username", "display_name", "role", "unit", "disabled", NULL };
-	const yh_actor *a;
-	char *out = NULL;
-	yh_db *db;
-	int rc;
 
 	(void)argc;
 	(void)argv;
-	rc = yh_cli_actor(c, &db, &a, err);
-	if (rc == 0)
-		rc = yh_staff_list(db, a, &out, err);
-	if (rc == 0)
-		yh_cli_print(c, out, cols);
-	free(out);
-	return rc;
+	return yh_cli_run_read(c, yh_staff_list, cols, err);
 }
 
 static int cmd_user_disable(yh_cli *c, int argc, char **argv, yh_err *err)
@@ -283,41 +273,16 @@ static int cmd_user_passwd(yh_cli *c, int argc, char **argv, yh_err *err)
 
 static int cmd_unit_add(yh_cli *c, int argc, char **argv, yh_err *err)
 {
-	const yh_actor *a;
-	yh_fields *f = NULL;
-	char *out = NULL;
-	yh_db *db;
-	int rc;
-
-	rc = yh_cli_fields(argc, argv, NULL, &f, err);
-	if (rc == 0)
-		rc = yh_cli_actor(c, &db, &a, err);
-	if (rc == 0)
-		rc = yh_unit_add(db, a, f, &out, err);
-	if (rc == 0)
-		yh_cli_print(c, out, NULL);
-	free(out);
-	yh_fields_free(f);
-	return rc;
+	return yh_cli_run_fields(c, argc, argv, yh_unit_add, NULL, err);
 }
 
 static int cmd_unit_list(yh_cli *c, int argc, char **argv, yh_err *err)
 {
 	static const char *const cols[] = { "code", "name", "parent", "district", "depth", NULL };
-	const yh_actor *a;
-	char *out = NULL;
-	yh_db *db;
-	int rc;
 
 	(void)argc;
 	(void)argv;
-	rc = yh_cli_actor(c, &db, &a, err);
-	if (rc == 0)
-		rc = yh_unit_list(db, a, &out, err);
-	if (rc == 0)
-		yh_cli_print(c, out, cols);
-	free(out);
-	return rc;
+	return yh_cli_run_read(c, yh_unit_list, cols, err);
 }
 
 static int cmd_config_show(yh_cli *c, int argc, char **argv, yh_err *err)

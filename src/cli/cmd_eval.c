@@ -36,15 +36,6 @@ static int positional(int argc, char **argv, int i, const char *what, const char
 	return 0;
 }
 
-/* Prints out (a JSON text) and frees it. */
-static int print_free(yh_cli *c, int rc, char *out, const char *const *cols)
-{
-	if (rc == 0)
-		yh_cli_print(c, out, cols);
-	free(out);
-	return rc;
-}
-
 /* An object whose member is a list: the other members as "key: value" lines, then the list as a table. */
 static int print_with_table(yh_cli *c, int rc, char *out, const char *member)
 {
@@ -53,7 +44,7 @@ static int print_with_table(yh_cli *c, int rc, char *out, const char *member)
 	char *list;
 
 	if (rc != 0 || c->json)
-		return print_free(c, rc, out, NULL);
+		return yh_cli_print_free(c, rc, out, NULL);
 	doc = json_loads(out, 0, NULL);
 	json_object_foreach(doc, key, v) {
 		char *s;
@@ -72,27 +63,28 @@ static int print_with_table(yh_cli *c, int rc, char *out, const char *member)
 	return 0;
 }
 
-/* ---- budget ---- */
+typedef int (*year_unit_fn)(yh_db *, const yh_actor *, int, const char *, char **, yh_err *);
 
-static int cmd_budget_items(yh_cli *c, int argc, char **argv, yh_err *err)
+/* YEAR [--unit U] -> fn -> print with cols. */
+static int year_unit(yh_cli *c, int argc, char **argv, year_unit_fn fn, const char *const *cols, yh_err *err)
 {
-	static const char *const cols[] = { "code", "label", "group", "kind", NULL };
 	const yh_actor *a;
 	char *out = NULL;
 	yh_db *db;
-	int rc;
+	int year = 0, rc;
 
-	(void)argc;
-	(void)argv;
-	rc = yh_cli_actor(c, &db, &a, err);
+	rc = year_arg(argc, argv, 0, &year, err);
 	if (rc == 0)
-		rc = yh_budget_items(db, a, &out, err);
-	return print_free(c, rc, out, cols);
+		rc = yh_cli_actor(c, &db, &a, err);
+	if (rc == 0)
+		rc = fn(db, a, year, yh_cli_flag(argc, argv, "unit"), &out, err);
+	return yh_cli_print_free(c, rc, out, cols);
 }
 
-static const char *const budget_cols[] = { "unit", "item", "label", "yuan", "amount", "updated_by", NULL };
+typedef int (*year_fields_fn)(yh_db *, const yh_actor *, int, const yh_fields *, char **, yh_err *);
 
-static int cmd_budget_set(yh_cli *c, int argc, char **argv, yh_err *err)
+/* YEAR --fields... -> fn -> print with cols. */
+static int year_fields(yh_cli *c, int argc, char **argv, year_fields_fn fn, const char *const *cols, yh_err *err)
 {
 	const yh_actor *a;
 	yh_fields *f = NULL;
@@ -106,9 +98,27 @@ static int cmd_budget_set(yh_cli *c, int argc, char **argv, yh_err *err)
 	if (rc == 0)
 		rc = yh_cli_actor(c, &db, &a, err);
 	if (rc == 0)
-		rc = yh_budget_set(db, a, year, f, &out, err);
+		rc = fn(db, a, year, f, &out, err);
 	yh_fields_free(f);
-	return print_free(c, rc, out, budget_cols);
+	return yh_cli_print_free(c, rc, out, cols);
+}
+
+/* ---- budget ---- */
+
+static int cmd_budget_items(yh_cli *c, int argc, char **argv, yh_err *err)
+{
+	static const char *const cols[] = { "code", "label", "group", "kind", NULL };
+
+	(void)argc;
+	(void)argv;
+	return yh_cli_run_read(c, yh_budget_items, cols, err);
+}
+
+static const char *const budget_cols[] = { "unit", "item", "label", "yuan", "amount", "updated_by", NULL };
+
+static int cmd_budget_set(yh_cli *c, int argc, char **argv, yh_err *err)
+{
+	return year_fields(c, argc, argv, yh_budget_set, budget_cols, err);
 }
 
 static int cmd_budget_unset(yh_cli *c, int argc, char **argv, yh_err *err)
@@ -131,32 +141,12 @@ static int cmd_budget_unset(yh_cli *c, int argc, char **argv, yh_err *err)
 
 static int cmd_budget_show(yh_cli *c, int argc, char **argv, yh_err *err)
 {
-	const yh_actor *a;
-	char *out = NULL;
-	yh_db *db;
-	int year = 0, rc;
-
-	rc = year_arg(argc, argv, 0, &year, err);
-	if (rc == 0)
-		rc = yh_cli_actor(c, &db, &a, err);
-	if (rc == 0)
-		rc = yh_budget_list(db, a, year, yh_cli_flag(argc, argv, "unit"), &out, err);
-	return print_free(c, rc, out, budget_cols);
+	return year_unit(c, argc, argv, yh_budget_list, budget_cols, err);
 }
 
 static int cmd_budget_figures(yh_cli *c, int argc, char **argv, yh_err *err)
 {
-	const yh_actor *a;
-	char *out = NULL;
-	yh_db *db;
-	int year = 0, rc;
-
-	rc = year_arg(argc, argv, 0, &year, err);
-	if (rc == 0)
-		rc = yh_cli_actor(c, &db, &a, err);
-	if (rc == 0)
-		rc = yh_budget_figures(db, a, year, yh_cli_flag(argc, argv, "unit"), &out, err);
-	return print_free(c, rc, out, NULL);
+	return year_unit(c, argc, argv, yh_budget_figures, NULL, err);
 }
 
 static int cmd_budget_import(yh_cli *c, int argc, char **argv, yh_err *err)
@@ -176,7 +166,7 @@ static int cmd_budget_import(yh_cli *c, int argc, char **argv, yh_err *err)
 	if (rc == 0)
 		rc = yh_budget_import(db, a, r, &out, err);
 	yh_csv_reader_free(r);
-	return print_free(c, rc, out, NULL);
+	return yh_cli_print_free(c, rc, out, NULL);
 }
 
 /* ---- activities ---- */
@@ -184,53 +174,23 @@ static int cmd_budget_import(yh_cli *c, int argc, char **argv, yh_err *err)
 static int cmd_activity_types(yh_cli *c, int argc, char **argv, yh_err *err)
 {
 	static const char *const cols[] = { "code", "label", "count_unit", "quantity_label", NULL };
-	const yh_actor *a;
-	char *out = NULL;
-	yh_db *db;
-	int rc;
 
 	(void)argc;
 	(void)argv;
-	rc = yh_cli_actor(c, &db, &a, err);
-	if (rc == 0)
-		rc = yh_activity_types(db, a, &out, err);
-	return print_free(c, rc, out, cols);
+	return yh_cli_run_read(c, yh_activity_types, cols, err);
 }
 
 static int cmd_activity_add(yh_cli *c, int argc, char **argv, yh_err *err)
 {
-	const yh_actor *a;
-	yh_fields *f = NULL;
-	char *out = NULL;
-	yh_db *db;
-	int rc;
-
-	rc = yh_cli_fields(argc, argv, NULL, &f, err);
-	if (rc == 0)
-		rc = yh_cli_actor(c, &db, &a, err);
-	if (rc == 0)
-		rc = yh_activity_add(db, a, f, &out, err);
-	yh_fields_free(f);
-	return print_free(c, rc, out, NULL);
+	return yh_cli_run_fields(c, argc, argv, yh_activity_add, NULL, err);
 }
 
 static int cmd_activity_list(yh_cli *c, int argc, char **argv, yh_err *err)
 {
 	static const char *const cols[] = { "id", "held_on", "type_label", "title", "unit", "participants", "quantity",
 		"funding_yuan", NULL };
-	const yh_actor *a;
-	yh_fields *f = NULL;
-	char *out = NULL;
-	yh_db *db;
-	int rc;
 
-	rc = yh_cli_fields(argc, argv, NULL, &f, err);
-	if (rc == 0)
-		rc = yh_cli_actor(c, &db, &a, err);
-	if (rc == 0)
-		rc = yh_activity_list(db, a, f, &out, err);
-	yh_fields_free(f);
-	return print_free(c, rc, out, cols);
+	return yh_cli_run_fields(c, argc, argv, yh_activity_list, cols, err);
 }
 
 static int cmd_activity_show(yh_cli *c, int argc, char **argv, yh_err *err)
@@ -246,7 +206,7 @@ static int cmd_activity_show(yh_cli *c, int argc, char **argv, yh_err *err)
 		rc = yh_cli_actor(c, &db, &a, err);
 	if (rc == 0)
 		rc = yh_activity_get(db, a, id, &out, err);
-	return print_free(c, rc, out, NULL);
+	return yh_cli_print_free(c, rc, out, NULL);
 }
 
 static int cmd_activity_update(yh_cli *c, int argc, char **argv, yh_err *err)
@@ -266,7 +226,7 @@ static int cmd_activity_update(yh_cli *c, int argc, char **argv, yh_err *err)
 	if (rc == 0)
 		rc = yh_activity_update(db, a, id, f, &out, err);
 	yh_fields_free(f);
-	return print_free(c, rc, out, NULL);
+	return yh_cli_print_free(c, rc, out, NULL);
 }
 
 static int cmd_activity_delete(yh_cli *c, int argc, char **argv, yh_err *err)
@@ -292,36 +252,13 @@ static int cmd_indicator_list(yh_cli *c, int argc, char **argv, yh_err *err)
 {
 	static const char *const cols[] = { "code", "name", "points", "target_op", "target_value", "unit", "rule",
 		"source", "figure_code", NULL };
-	const yh_actor *a;
-	char *out = NULL;
-	yh_db *db;
-	int year = 0, rc;
 
-	rc = year_arg(argc, argv, 0, &year, err);
-	if (rc == 0)
-		rc = yh_cli_actor(c, &db, &a, err);
-	if (rc == 0)
-		rc = yh_indicator_list(db, a, year, yh_cli_flag(argc, argv, "unit"), &out, err);
-	return print_free(c, rc, out, cols);
+	return year_unit(c, argc, argv, yh_indicator_list, cols, err);
 }
 
 static int cmd_indicator_add(yh_cli *c, int argc, char **argv, yh_err *err)
 {
-	const yh_actor *a;
-	yh_fields *f = NULL;
-	char *out = NULL;
-	yh_db *db;
-	int year = 0, rc;
-
-	rc = year_arg(argc, argv, 0, &year, err);
-	if (rc == 0)
-		rc = yh_cli_fields(argc - 1, argv + 1, NULL, &f, err);
-	if (rc == 0)
-		rc = yh_cli_actor(c, &db, &a, err);
-	if (rc == 0)
-		rc = yh_indicator_add(db, a, year, f, &out, err);
-	yh_fields_free(f);
-	return print_free(c, rc, out, NULL);
+	return year_fields(c, argc, argv, yh_indicator_add, NULL, err);
 }
 
 typedef int (*ind_code_fn)(yh_db *, const yh_actor *, int, const char *, const yh_fields *, char **, yh_err *);
@@ -346,7 +283,7 @@ static int year_code_fields(yh_cli *c, int argc, char **argv, ind_code_fn fn, yh
 	if (rc == 0)
 		rc = fn(db, a, year, code, f, &out, err);
 	yh_fields_free(f);
-	return print_free(c, rc, out, NULL);
+	return yh_cli_print_free(c, rc, out, NULL);
 }
 
 static int cmd_indicator_set(yh_cli *c, int argc, char **argv, yh_err *err)
@@ -481,31 +418,14 @@ done:
 	return rc;
 }
 
-typedef int (*year_unit_fn)(yh_db *, const yh_actor *, int, const char *, char **, yh_err *);
-
-static int year_unit(yh_cli *c, int argc, char **argv, year_unit_fn fn, yh_err *err)
-{
-	const yh_actor *a;
-	char *out = NULL;
-	yh_db *db;
-	int year = 0, rc;
-
-	rc = year_arg(argc, argv, 0, &year, err);
-	if (rc == 0)
-		rc = yh_cli_actor(c, &db, &a, err);
-	if (rc == 0)
-		rc = fn(db, a, year, yh_cli_flag(argc, argv, "unit"), &out, err);
-	return print_free(c, rc, out, NULL);
-}
-
 static int cmd_eval_finalise(yh_cli *c, int argc, char **argv, yh_err *err)
 {
-	return year_unit(c, argc, argv, yh_eval_finalise, err);
+	return year_unit(c, argc, argv, yh_eval_finalise, NULL, err);
 }
 
 static int cmd_eval_diff(yh_cli *c, int argc, char **argv, yh_err *err)
 {
-	return year_unit(c, argc, argv, yh_eval_diff, err);
+	return year_unit(c, argc, argv, yh_eval_diff, NULL, err);
 }
 
 static int cmd_eval_reopen(yh_cli *c, int argc, char **argv, yh_err *err)
@@ -522,7 +442,7 @@ static int cmd_eval_reopen(yh_cli *c, int argc, char **argv, yh_err *err)
 		rc = yh_cli_actor(c, &db, &a, err);
 	if (rc == 0)
 		rc = yh_eval_reopen(db, a, year, yh_cli_flag(argc, argv, "unit"), yh_cli_flag(argc, argv, "reason"), &out, err);
-	return print_free(c, rc, out, NULL);
+	return yh_cli_print_free(c, rc, out, NULL);
 }
 
 static int cmd_eval_explain(yh_cli *c, int argc, char **argv, yh_err *err)
@@ -564,7 +484,7 @@ static int cmd_eval_reconcile(yh_cli *c, int argc, char **argv, yh_err *err)
 	if (rc == 0)
 		rc = yh_eval_reconcile_explain(db, a, year, f, &out, err);
 	yh_fields_free(f);
-	return print_free(c, rc, out, NULL);
+	return yh_cli_print_free(c, rc, out, NULL);
 }
 
 static int cmd_eval_text(yh_cli *c, int argc, char **argv, yh_err *err)
@@ -609,7 +529,7 @@ static int cmd_demo_load(yh_cli *c, int argc, char **argv, yh_err *err)
 		rc = yh_cli_actor(c, &db, &a, err);
 	if (rc == 0)
 		rc = yh_demo_load(db, a, year, &out, err);
-	return print_free(c, rc, out, NULL);
+	return yh_cli_print_free(c, rc, out, NULL);
 }
 
 const yh_cli_cmd yh_cmds_eval[] = {

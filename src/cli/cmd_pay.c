@@ -12,7 +12,6 @@
 #include "yinhui/table.h"
 #include "yinhui/util.h"
 
-typedef int (*create_fn)(yh_db *, const yh_actor *, const yh_fields *, char **, yh_err *);
 typedef int (*id_fn)(yh_db *, const yh_actor *, const char *, const yh_fields *, char **, yh_err *);
 typedef int (*get_fn)(yh_db *, const yh_actor *, const char *, char **, yh_err *);
 
@@ -28,27 +27,6 @@ static const char *const branch_cols[] = { "name", "type", "unit", "secretary", 
 	"term_end", "term_status", "id", NULL };
 static const char *const allowance_cols[] = { "name", "months", "amount", "enrolled", "person", NULL };
 static const char *const record_cols[] = { "period", "programme", "name", "kind", "amount", "status", "ref", NULL };
-
-/* Flags -> fields -> fn(fields) -> print. */
-static int run_fields(yh_cli *c, int argc, char **argv, create_fn fn, const char *const *cols, yh_err *err)
-{
-	const yh_actor *a;
-	yh_fields *f = NULL;
-	char *out = NULL;
-	yh_db *db;
-	int rc;
-
-	rc = yh_cli_fields(argc, argv, NULL, &f, err);
-	if (rc == 0)
-		rc = yh_cli_actor(c, &db, &a, err);
-	if (rc == 0)
-		rc = fn(db, a, f, &out, err);
-	if (rc == 0)
-		rc = yh_cli_output(c, out, cols, err);
-	free(out);
-	yh_fields_free(f);
-	return rc;
-}
 
 /* --<idflag> ID, the other flags -> fields -> fn(id, fields) -> print. */
 static int run_id(yh_cli *c, int argc, char **argv, const char *idflag, id_fn fn, const char *const *cols, yh_err *err)
@@ -125,7 +103,7 @@ static void print_with_table(const yh_cli *c, const char *json, const char *memb
 #define FIELDS_CMD(name, fn, cols) \
 	static int name(yh_cli *c, int argc, char **argv, yh_err *err) \
 	{ \
-		return run_fields(c, argc, argv, fn, cols, err); \
+		return yh_cli_run_fields(c, argc, argv, fn, cols, err); \
 	}
 #define ID_CMD(name, flag, fn) \
 	static int name(yh_cli *c, int argc, char **argv, yh_err *err) \
@@ -162,21 +140,10 @@ ID_CMD(cmd_branch_post_end, "post", yh_branch_post_end)
 
 static int cmd_programme_list(yh_cli *c, int argc, char **argv, yh_err *err)
 {
-	const yh_actor *a;
-	char *out = NULL;
-	yh_db *db;
-	int rc;
-
 	(void)argv;
 	if (argc > 0)
 		return yh_err_set(err, YH_EUSAGE, NULL, "programme list takes no options");
-	rc = yh_cli_actor(c, &db, &a, err);
-	if (rc == 0)
-		rc = yh_programme_list(db, a, &out, err);
-	if (rc == 0)
-		yh_cli_print(c, out, programme_cols);
-	free(out);
-	return rc;
+	return yh_cli_run_read(c, yh_programme_list, programme_cols, err);
 }
 
 /* --format csv|xlsx writes the list for Excel (yh_cli_output). */
@@ -184,7 +151,7 @@ static int cmd_enrol_list(yh_cli *c, int argc, char **argv, yh_err *err)
 {
 	int rc = yh_cli_take_format(c, &argc, argv, err);
 
-	return rc != 0 ? rc : run_fields(c, argc, argv, yh_enrol_list, enrol_cols, err);
+	return rc != 0 ? rc : yh_cli_run_fields(c, argc, argv, yh_enrol_list, enrol_cols, err);
 }
 
 static int cmd_batch_show(yh_cli *c, int argc, char **argv, yh_err *err)

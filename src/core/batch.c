@@ -167,12 +167,7 @@ int yh_batch_generate(yh_db *db, const yh_actor *a, const yh_fields *in, char **
 	int rc, allowance;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_WRITE, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), in, 1, err);
-	if (rc != 0)
-		goto out;
-	rc = yh_db_begin(db, err);
+	rc = yh_pay_begin(db, a, YH_P_PAY_WRITE, spec, sizeof(spec) / sizeof(spec[0]), in, 1, &v, err);
 	if (rc != 0)
 		goto out;
 	rc = yh_pay_programme_find(db, yh_values_get(v, "programme"), "programme", &g, err);
@@ -217,10 +212,7 @@ int yh_batch_generate(yh_db *db, const yh_actor *a, const yh_fields *in, char **
 		rc = yh_audit(db, a, "batch.generate", "batch", uid, NULL, *out, err);
 	rc = yh_pay_finish(db, rc, err);
 out:
-	if (rc != 0) {
-		free(*out);
-		*out = NULL;
-	}
+	yh_pay_discard(rc, out);
 	free(id);
 	yh_rows_free(g);
 	yh_rows_free(gen);
@@ -242,9 +234,7 @@ int yh_batch_list(yh_db *db, const yh_actor *a, const yh_fields *q, char **out, 
 	int rc;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_READ, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), q, 0, err);
+	rc = yh_pay_validate(a, YH_P_PAY_READ, spec, sizeof(spec) / sizeof(spec[0]), q, 0, &v, err);
 	if (rc == 0 && yh_values_get(v, "programme"))
 		rc = yh_pay_programme_find(db, yh_values_get(v, "programme"), "programme", &g, err);
 	if (rc == 0) {
@@ -337,12 +327,7 @@ int yh_batch_approve(yh_db *db, const yh_actor *a, const char *id, const yh_fiel
 	int rc;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_APPROVE, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), in, 0, err);
-	if (rc != 0)
-		goto out;
-	rc = yh_db_begin(db, err);
+	rc = yh_pay_begin(db, a, YH_P_PAY_APPROVE, spec, sizeof(spec) / sizeof(spec[0]), in, 0, &v, err);
 	if (rc != 0)
 		goto out;
 	rc = yh_pay_batch_find(db, a, id, &b, err);
@@ -374,10 +359,7 @@ int yh_batch_approve(yh_db *db, const yh_actor *a, const char *id, const yh_fiel
 		rc = yh_audit(db, a, "batch.approve", "batch", id, "{\"state\":\"draft\"}", *out, err);
 	rc = yh_pay_finish(db, rc, err);
 out:
-	if (rc != 0) {
-		free(*out);
-		*out = NULL;
-	}
+	yh_pay_discard(rc, out);
 	free(state);
 	yh_rows_free(b);
 	yh_rows_free(facts);
@@ -427,10 +409,7 @@ int yh_batch_cancel(yh_db *db, const yh_actor *a, const char *id, const yh_field
 		rc = yh_audit(db, a, "batch.cancel", "batch", id, NULL, *out, err);
 	rc = yh_pay_finish(db, rc, err);
 out:
-	if (rc != 0) {
-		free(*out);
-		*out = NULL;
-	}
+	yh_pay_discard(rc, out);
 	free(state);
 	yh_rows_free(b);
 	yh_values_free(v);
@@ -450,12 +429,7 @@ int yh_batch_reissue(yh_db *db, const yh_actor *a, const char *id, const yh_fiel
 	int rc;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_WRITE, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), in, 0, err);
-	if (rc != 0)
-		goto out;
-	rc = yh_db_begin(db, err);
+	rc = yh_pay_begin(db, a, YH_P_PAY_WRITE, spec, sizeof(spec) / sizeof(spec[0]), in, 0, &v, err);
 	if (rc != 0)
 		goto out;
 	rc = yh_pay_batch_find(db, a, id, &b, err);
@@ -490,10 +464,7 @@ int yh_batch_reissue(yh_db *db, const yh_actor *a, const char *id, const yh_fiel
 		rc = yh_audit(db, a, "batch.reissue", "batch", uid, NULL, *out, err);
 	rc = yh_pay_finish(db, rc, err);
 out:
-	if (rc != 0) {
-		free(*out);
-		*out = NULL;
-	}
+	yh_pay_discard(rc, out);
 	free(nid);
 	yh_rows_free(b);
 	yh_values_free(v);
@@ -515,9 +486,7 @@ int yh_payment_reverse(yh_db *db, const yh_actor *a, const char *ref, const yh_f
 	int rc;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_WRITE, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), in, 1, err);
+	rc = yh_pay_validate(a, YH_P_PAY_WRITE, spec, sizeof(spec) / sizeof(spec[0]), in, 1, &v, err);
 	if (rc == 0)
 		rc = yh_pay_amount(v, amount, &fen, err);
 	if (rc == 0 && strlen(yh_values_get(v, "reason")) == 0)
@@ -558,10 +527,7 @@ int yh_payment_reverse(yh_db *db, const yh_actor *a, const char *ref, const yh_f
 		rc = yh_audit(db, a, "payment.reverse", "payment", ref, NULL, *out, err);
 	rc = yh_pay_finish(db, rc, err);
 out:
-	if (rc != 0) {
-		free(*out);
-		*out = NULL;
-	}
+	yh_pay_discard(rc, out);
 	yh_rows_free(o);
 	yh_values_free(v);
 	return rc;

@@ -109,29 +109,12 @@ static void remap(int rc, yh_err *err)
 		yh_err_set(err, rc, "to_on", "is before from_on");
 }
 
+static const yh_pay_lookup lookup = { Q_FIND, YH_ENOTFOUND, NULL, "no such branch",
+	"the branch belongs to a unit outside yours" };
+
 static int find(yh_db *db, const yh_actor *a, const char *id, yh_rows **out, yh_err *err)
 {
-	char buf[24];
-	const char *p[2];
-	int rc;
-
-	*out = NULL;
-	if (id == NULL || yh_uuid_check(id, "id", NULL) != 0)
-		return yh_err_set(err, YH_ENOTFOUND, NULL, "no such branch");
-	p[0] = id;
-	p[1] = yh_actor_scope(a, buf);
-	rc = yh_db_query(db, out, Q_FIND, 2, p, err);
-	if (rc != 0)
-		return rc;
-	if (yh_rows_count(*out) != 1)
-		rc = yh_err_set(err, YH_ENOTFOUND, NULL, "no such branch");
-	else if (strcmp(yh_rows_get(*out, 0, "visible"), "t") != 0)
-		rc = yh_err_set(err, YH_EFORBIDDEN, NULL, "the branch belongs to a unit outside yours");
-	if (rc != 0) {
-		yh_rows_free(*out);
-		*out = NULL;
-	}
-	return rc;
+	return yh_pay_find_scoped(db, a, &lookup, id, out, err);
 }
 
 int yh_branch_add(yh_db *db, const yh_actor *a, const yh_fields *in, char **out, yh_err *err)
@@ -153,9 +136,7 @@ int yh_branch_add(yh_db *db, const yh_actor *a, const yh_fields *in, char **out,
 	int rc;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_WRITE, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), in, 1, err);
+	rc = yh_pay_validate(a, YH_P_PAY_WRITE, spec, sizeof(spec) / sizeof(spec[0]), in, 1, &v, err);
 	if (rc == 0 && strlen(yh_values_get(v, "name")) == 0)
 		rc = yh_err_set(err, YH_EINVAL, "name", "is required");
 	if (rc != 0)
@@ -194,10 +175,7 @@ int yh_branch_add(yh_db *db, const yh_actor *a, const yh_fields *in, char **out,
 		rc = yh_audit(db, a, "branch.add", "branch", uid, NULL, *out, err);
 	rc = yh_pay_finish(db, rc, err);
 out:
-	if (rc != 0) {
-		free(*out);
-		*out = NULL;
-	}
+	yh_pay_discard(rc, out);
 	free(id);
 	free(ok);
 	yh_values_free(v);
@@ -245,10 +223,7 @@ int yh_branch_update(yh_db *db, const yh_actor *a, const char *id, const yh_fiel
 		rc = yh_audit(db, a, "branch.update", "branch", id, before, *out, err);
 	rc = yh_pay_finish(db, rc, err);
 out:
-	if (rc != 0) {
-		free(*out);
-		*out = NULL;
-	}
+	yh_pay_discard(rc, out);
 	free(before);
 	free(vp);
 	yh_rows_free(b);
@@ -270,9 +245,7 @@ int yh_branch_list(yh_db *db, const yh_actor *a, const yh_fields *q, char **out,
 	int rc;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_READ, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), q, 0, err);
+	rc = yh_pay_validate(a, YH_P_PAY_READ, spec, sizeof(spec) / sizeof(spec[0]), q, 0, &v, err);
 	if (rc == 0 && yh_values_get(v, "unit"))
 		rc = yh_unit_resolve(db, yh_values_get(v, "unit"), "unit", &unit, err);
 	if (rc == 0) {
@@ -289,20 +262,7 @@ int yh_branch_list(yh_db *db, const yh_actor *a, const yh_fields *q, char **out,
 
 int yh_branch_get(yh_db *db, const yh_actor *a, const char *id, char **out, yh_err *err)
 {
-	yh_rows *b = NULL;
-	const char *p[1];
-	int rc;
-
-	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_READ, err);
-	if (rc == 0)
-		rc = find(db, a, id, &b, err);
-	if (rc == 0) {
-		p[0] = yh_rows_get(b, 0, "id");
-		rc = yh_db_query_text(db, out, Q_GET, 1, p, NULL, err);
-	}
-	yh_rows_free(b);
-	return rc;
+	return yh_pay_get_scoped(db, a, &lookup, Q_GET, id, out, err);
 }
 
 int yh_branch_post_add(yh_db *db, const yh_actor *a, const char *branch, const yh_fields *in,
@@ -321,12 +281,7 @@ int yh_branch_post_add(yh_db *db, const yh_actor *a, const char *branch, const y
 	int rc;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_WRITE, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), in, 1, err);
-	if (rc != 0)
-		goto out;
-	rc = yh_db_begin(db, err);
+	rc = yh_pay_begin(db, a, YH_P_PAY_WRITE, spec, sizeof(spec) / sizeof(spec[0]), in, 1, &v, err);
 	if (rc != 0)
 		goto out;
 	rc = find(db, a, branch, &b, err);
@@ -349,10 +304,7 @@ int yh_branch_post_add(yh_db *db, const yh_actor *a, const char *branch, const y
 		rc = yh_audit(db, a, "branch.post", "branch", branch, NULL, *out, err);
 	rc = yh_pay_finish(db, rc, err);
 out:
-	if (rc != 0) {
-		free(*out);
-		*out = NULL;
-	}
+	yh_pay_discard(rc, out);
 	yh_rows_free(b);
 	yh_rows_free(person);
 	yh_values_free(v);
@@ -372,9 +324,7 @@ int yh_branch_post_end(yh_db *db, const yh_actor *a, const char *post_id, const 
 	int rc;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_WRITE, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), in, 1, err);
+	rc = yh_pay_validate(a, YH_P_PAY_WRITE, spec, sizeof(spec) / sizeof(spec[0]), in, 1, &v, err);
 	if (rc == 0 && (post_id == NULL || yh_uuid_check(post_id, "id", NULL) != 0))
 		rc = yh_err_set(err, YH_ENOTFOUND, NULL, "no such post");
 	if (rc != 0)
@@ -401,10 +351,7 @@ int yh_branch_post_end(yh_db *db, const yh_actor *a, const char *post_id, const 
 		rc = yh_audit(db, a, "branch.post_end", "branch_post", post_id, NULL, *out, err);
 	rc = yh_pay_finish(db, rc, err);
 out:
-	if (rc != 0) {
-		free(*out);
-		*out = NULL;
-	}
+	yh_pay_discard(rc, out);
 	yh_rows_free(bp);
 	yh_values_free(v);
 	return rc;
@@ -424,9 +371,7 @@ int yh_branch_allowance(yh_db *db, const yh_actor *a, const yh_fields *q, char *
 	int rc;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_READ, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), q, 1, err);
+	rc = yh_pay_validate(a, YH_P_PAY_READ, spec, sizeof(spec) / sizeof(spec[0]), q, 1, &v, err);
 	if (rc == 0)
 		rc = yh_pay_programme_find(db, yh_values_get(v, "programme"), "programme", &g, err);
 	if (rc == 0 && strcmp(yh_rows_get(g, 0, "kind"), "branch_allowance") != 0)

@@ -106,29 +106,12 @@ static int seal_account(const char *in, char **cipher, char bidx[YH_PII_BIDX_HEX
 	return rc;
 }
 
+static const yh_pay_lookup lookup = { Q_FIND, YH_ENOTFOUND, NULL, "no such enrolment",
+	"the beneficiary belongs to a unit outside yours" };
+
 static int find(yh_db *db, const yh_actor *a, const char *id, yh_rows **out, yh_err *err)
 {
-	char buf[24];
-	const char *p[2];
-	int rc;
-
-	*out = NULL;
-	if (id == NULL || yh_uuid_check(id, "id", NULL) != 0)
-		return yh_err_set(err, YH_ENOTFOUND, NULL, "no such enrolment");
-	p[0] = id;
-	p[1] = yh_actor_scope(a, buf);
-	rc = yh_db_query(db, out, Q_FIND, 2, p, err);
-	if (rc != 0)
-		return rc;
-	if (yh_rows_count(*out) != 1)
-		rc = yh_err_set(err, YH_ENOTFOUND, NULL, "no such enrolment");
-	else if (strcmp(yh_rows_get(*out, 0, "visible"), "t") != 0)
-		rc = yh_err_set(err, YH_EFORBIDDEN, NULL, "the beneficiary belongs to a unit outside yours");
-	if (rc != 0) {
-		yh_rows_free(*out);
-		*out = NULL;
-	}
-	return rc;
+	return yh_pay_find_scoped(db, a, &lookup, id, out, err);
 }
 
 int yh_enrol_add(yh_db *db, const yh_actor *a, const yh_fields *in, char **out, yh_err *err)
@@ -151,9 +134,7 @@ int yh_enrol_add(yh_db *db, const yh_actor *a, const yh_fields *in, char **out, 
 	int rc;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_WRITE, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), in, 1, err);
+	rc = yh_pay_validate(a, YH_P_PAY_WRITE, spec, sizeof(spec) / sizeof(spec[0]), in, 1, &v, err);
 	if (rc == 0 && strlen(yh_values_get(v, "bank_name")) == 0)
 		rc = yh_err_set(err, YH_EINVAL, "bank_name", "is required");
 	if (rc == 0)
@@ -194,10 +175,7 @@ int yh_enrol_add(yh_db *db, const yh_actor *a, const yh_fields *in, char **out, 
 		rc = yh_audit(db, a, "enrolment.add", "enrolment", uid, NULL, *out, err);
 	rc = yh_pay_finish(db, rc, err);
 out:
-	if (rc != 0) {
-		free(*out);
-		*out = NULL;
-	}
+	yh_pay_discard(rc, out);
 	free(cipher);
 	free(id);
 	yh_rows_free(g);
@@ -223,9 +201,7 @@ int yh_enrol_list(yh_db *db, const yh_actor *a, const yh_fields *q, char **out, 
 	int rc;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_READ, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), q, 0, err);
+	rc = yh_pay_validate(a, YH_P_PAY_READ, spec, sizeof(spec) / sizeof(spec[0]), q, 0, &v, err);
 	if (rc == 0 && yh_values_get(v, "programme"))
 		rc = yh_pay_programme_find(db, yh_values_get(v, "programme"), "programme", &g, err);
 	if (rc == 0 && yh_values_get(v, "period")) {
@@ -255,20 +231,7 @@ int yh_enrol_list(yh_db *db, const yh_actor *a, const yh_fields *q, char **out, 
 
 int yh_enrol_get(yh_db *db, const yh_actor *a, const char *id, char **out, yh_err *err)
 {
-	yh_rows *e = NULL;
-	const char *p[1];
-	int rc;
-
-	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_READ, err);
-	if (rc == 0)
-		rc = find(db, a, id, &e, err);
-	if (rc == 0) {
-		p[0] = yh_rows_get(e, 0, "id");
-		rc = yh_db_query_text(db, out, Q_GET, 1, p, NULL, err);
-	}
-	yh_rows_free(e);
-	return rc;
+	return yh_pay_get_scoped(db, a, &lookup, Q_GET, id, out, err);
 }
 
 int yh_enrol_update(yh_db *db, const yh_actor *a, const char *id, const yh_fields *in,
@@ -288,9 +251,7 @@ int yh_enrol_update(yh_db *db, const yh_actor *a, const char *id, const yh_field
 	int rc;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_WRITE, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), in, 0, err);
+	rc = yh_pay_validate(a, YH_P_PAY_WRITE, spec, sizeof(spec) / sizeof(spec[0]), in, 0, &v, err);
 	if (rc == 0 && yh_values_get(v, "account"))
 		rc = seal_account(yh_values_get(v, "account"), &cipher, bidx, masked, err);
 	if (rc != 0)
@@ -325,10 +286,7 @@ int yh_enrol_update(yh_db *db, const yh_actor *a, const char *id, const yh_field
 		rc = yh_audit(db, a, "enrolment.update", "enrolment", id, before, *out, err);
 	rc = yh_pay_finish(db, rc, err);
 out:
-	if (rc != 0) {
-		free(*out);
-		*out = NULL;
-	}
+	yh_pay_discard(rc, out);
 	free(before);
 	free(cipher);
 	yh_rows_free(e);
@@ -350,9 +308,7 @@ int yh_enrol_end(yh_db *db, const yh_actor *a, const char *id, const yh_fields *
 	int rc;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_WRITE, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), in, 1, err);
+	rc = yh_pay_validate(a, YH_P_PAY_WRITE, spec, sizeof(spec) / sizeof(spec[0]), in, 1, &v, err);
 	if (rc == 0 && strlen(yh_values_get(v, "reason")) == 0)
 		rc = yh_err_set(err, YH_EINVAL, "reason", "is required (e.g. 再婚, 取得固定收入)");
 	if (rc != 0)
@@ -378,10 +334,7 @@ int yh_enrol_end(yh_db *db, const yh_actor *a, const char *id, const yh_fields *
 		rc = yh_audit(db, a, "enrolment.end", "enrolment", id, NULL, *out, err);
 	rc = yh_pay_finish(db, rc, err);
 out:
-	if (rc != 0) {
-		free(*out);
-		*out = NULL;
-	}
+	yh_pay_discard(rc, out);
 	free(ended);
 	yh_rows_free(e);
 	yh_values_free(v);
@@ -403,12 +356,7 @@ int yh_enrol_proof(yh_db *db, const yh_actor *a, const char *id, const yh_fields
 	int rc;
 
 	*out = NULL;
-	rc = yh_authz(a, YH_P_PAY_WRITE, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), in, 1, err);
-	if (rc != 0)
-		goto out;
-	rc = yh_db_begin(db, err);
+	rc = yh_pay_begin(db, a, YH_P_PAY_WRITE, spec, sizeof(spec) / sizeof(spec[0]), in, 1, &v, err);
 	if (rc != 0)
 		goto out;
 	rc = find(db, a, id, &e, err);
@@ -429,10 +377,7 @@ int yh_enrol_proof(yh_db *db, const yh_actor *a, const char *id, const yh_fields
 		rc = yh_audit(db, a, "enrolment.proof_of_life", "enrolment", id, NULL, *out, err);
 	rc = yh_pay_finish(db, rc, err);
 out:
-	if (rc != 0) {
-		free(*out);
-		*out = NULL;
-	}
+	yh_pay_discard(rc, out);
 	yh_rows_free(e);
 	yh_values_free(v);
 	return rc;

@@ -127,7 +127,8 @@ int yh_pay_programme_find(yh_db *db, const char *ref, const char *field, yh_rows
 	return rc;
 }
 
-int yh_pay_batch_find(yh_db *db, const yh_actor *a, const char *id, yh_rows **out, yh_err *err)
+int yh_pay_find_scoped(yh_db *db, const yh_actor *a, const yh_pay_lookup *k, const char *id, yh_rows **out,
+	yh_err *err)
 {
 	char buf[24];
 	const char *p[2];
@@ -135,16 +136,16 @@ int yh_pay_batch_find(yh_db *db, const yh_actor *a, const char *id, yh_rows **ou
 
 	*out = NULL;
 	if (id == NULL || yh_uuid_check(id, "id", NULL) != 0)
-		return yh_err_set(err, YH_ENOTFOUND, NULL, "no such batch");
+		return yh_err_set(err, k->missing_code, k->field, "%s", k->missing);
 	p[0] = id;
 	p[1] = yh_actor_scope(a, buf);
-	rc = yh_db_query(db, out, Q_BATCH_FIND, 2, p, err);
+	rc = yh_db_query(db, out, k->query, 2, p, err);
 	if (rc != 0)
 		return rc;
 	if (yh_rows_count(*out) != 1)
-		rc = yh_err_set(err, YH_ENOTFOUND, NULL, "no such batch");
+		rc = yh_err_set(err, k->missing_code, k->field, "%s", k->missing);
 	else if (strcmp(yh_rows_get(*out, 0, "visible"), "t") != 0)
-		rc = yh_err_set(err, YH_EFORBIDDEN, NULL, "the batch belongs to a unit outside yours");
+		rc = yh_err_set(err, YH_EFORBIDDEN, k->field, "%s", k->outside);
 	if (rc != 0) {
 		yh_rows_free(*out);
 		*out = NULL;
@@ -152,30 +153,43 @@ int yh_pay_batch_find(yh_db *db, const yh_actor *a, const char *id, yh_rows **ou
 	return rc;
 }
 
+int yh_pay_get_scoped(yh_db *db, const yh_actor *a, const yh_pay_lookup *k, const char *get, const char *id,
+	char **out, yh_err *err)
+{
+	yh_rows *row = NULL;
+	const char *p[1];
+	int rc;
+
+	*out = NULL;
+	rc = yh_authz(a, YH_P_PAY_READ, err);
+	if (rc == 0)
+		rc = yh_pay_find_scoped(db, a, k, id, &row, err);
+	if (rc == 0) {
+		p[0] = yh_rows_get(row, 0, "id");
+		rc = yh_db_query_text(db, out, get, 1, p, NULL, err);
+	}
+	yh_rows_free(row);
+	return rc;
+}
+
+int yh_pay_batch_find(yh_db *db, const yh_actor *a, const char *id, yh_rows **out, yh_err *err)
+{
+	static const yh_pay_lookup batch = { Q_BATCH_FIND, YH_ENOTFOUND, NULL, "no such batch",
+		"the batch belongs to a unit outside yours" };
+
+	return yh_pay_find_scoped(db, a, &batch, id, out, err);
+}
+
 int yh_pay_person_find(yh_db *db, const yh_actor *a, const char *uid, const char *field,
 	yh_rows **out, yh_err *err)
 {
-	char buf[24];
-	const char *p[2];
-	int rc;
+	const yh_pay_lookup person = { Q_PERSON_FIND, YH_EINVAL, field, "no such person",
+		"the person belongs to a unit outside yours" };
 
 	*out = NULL;
 	if (uid == NULL || yh_uuid_check(uid, field, NULL) != 0)
 		return yh_err_set(err, YH_EINVAL, field, "must be a person's id (UUID)");
-	p[0] = uid;
-	p[1] = yh_actor_scope(a, buf);
-	rc = yh_db_query(db, out, Q_PERSON_FIND, 2, p, err);
-	if (rc != 0)
-		return rc;
-	if (yh_rows_count(*out) != 1)
-		rc = yh_err_set(err, YH_EINVAL, field, "no such person");
-	else if (strcmp(yh_rows_get(*out, 0, "visible"), "t") != 0)
-		rc = yh_err_set(err, YH_EFORBIDDEN, field, "the person belongs to a unit outside yours");
-	if (rc != 0) {
-		yh_rows_free(*out);
-		*out = NULL;
-	}
-	return rc;
+	return yh_pay_find_scoped(db, a, &person, uid, out, err);
 }
 
 int yh_pay_amount(const yh_values *v, char buf[32], const char **fen, yh_err *err)
@@ -189,6 +203,34 @@ int yh_pay_amount(const yh_values *v, char buf[32], const char **fen, yh_err *er
 	if (yuan || f)
 		*fen = buf;
 	return 0;
+}
+
+int yh_pay_validate(const yh_actor *a, yh_perm perm, const yh_field_spec *spec, size_t nspec, const yh_fields *in,
+	int creating, yh_values **v, yh_err *err)
+{
+	int rc = yh_authz(a, perm, err);
+
+	if (rc == 0)
+		rc = yh_values_validate(v, spec, nspec, in, creating, err);
+	return rc;
+}
+
+int yh_pay_begin(yh_db *db, const yh_actor *a, yh_perm perm, const yh_field_spec *spec, size_t nspec,
+	const yh_fields *in, int creating, yh_values **v, yh_err *err)
+{
+	int rc = yh_pay_validate(a, perm, spec, nspec, in, creating, v, err);
+
+	if (rc == 0)
+		rc = yh_db_begin(db, err);
+	return rc;
+}
+
+void yh_pay_discard(int rc, char **out)
+{
+	if (rc != 0) {
+		free(*out);
+		*out = NULL;
+	}
 }
 
 int yh_pay_finish(yh_db *db, int rc, yh_err *err)

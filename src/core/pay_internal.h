@@ -32,6 +32,30 @@ void yh_pay_period_today(yh_pay_period *out, const char *kind);
  */
 int yh_pay_programme_find(yh_db *db, const char *ref, const char *field, yh_rows **out, yh_err *err);
 
+/* A record looked up by public id within the actor's scope. */
+typedef struct yh_pay_lookup {
+	const char *query;   /* $1 the UUID, $2 the actor's scope: one row with a "visible" column */
+	int missing_code;    /* YH_ENOTFOUND for a path id, YH_EINVAL for a reference in a body */
+	const char *field;   /* named by both errors; NULL for a path id */
+	const char *missing; /* "no such batch" (also for a malformed id) */
+	const char *outside; /* the YH_EFORBIDDEN message */
+} yh_pay_lookup;
+
+/*
+ * Runs k->query for id. Malformed or unknown: k->missing_code with k->missing;
+ * outside the actor's unit subtree: YH_EFORBIDDEN with k->outside. *out (the
+ * row, caller frees) is NULL on any error.
+ */
+int yh_pay_find_scoped(yh_db *db, const yh_actor *a, const yh_pay_lookup *k, const char *id, yh_rows **out,
+	yh_err *err);
+
+/*
+ * A read by public id: YH_P_PAY_READ, k's lookup, then get ($1 the internal
+ * id) as JSON text in *out (caller frees). Codes of yh_authz, the lookup, get.
+ */
+int yh_pay_get_scoped(yh_db *db, const yh_actor *a, const yh_pay_lookup *k, const char *get, const char *id,
+	char **out, yh_err *err);
+
 /*
  * Looks a batch up by id and checks the actor's scope: YH_ENOTFOUND when
  * unknown, YH_EFORBIDDEN when outside the actor's unit subtree. *out has one
@@ -48,6 +72,19 @@ int yh_pay_person_find(yh_db *db, const yh_actor *a, const char *uid, const char
 
 /* amount (yuan) or amount_fen from validated values, as fen text in buf; NULL if neither. */
 int yh_pay_amount(const yh_values *v, char buf[32], const char **fen, yh_err *err);
+
+/*
+ * yh_authz(perm), then the fields in against spec (yh_values_validate; *v
+ * caller frees, also on error). Codes of either.
+ */
+int yh_pay_validate(const yh_actor *a, yh_perm perm, const yh_field_spec *spec, size_t nspec, const yh_fields *in,
+	int creating, yh_values **v, yh_err *err);
+/* The start of a write: yh_pay_validate(), then yh_db_begin() (end it with yh_pay_finish()). */
+int yh_pay_begin(yh_db *db, const yh_actor *a, yh_perm perm, const yh_field_spec *spec, size_t nspec,
+	const yh_fields *in, int creating, yh_values **v, yh_err *err);
+
+/* The answer of a failed operation: frees *out and sets it NULL when rc is not 0. */
+void yh_pay_discard(int rc, char **out);
 
 /* Commits when rc is 0, else rolls back; returns rc or the commit's code. */
 int yh_pay_finish(yh_db *db, int rc, yh_err *err);

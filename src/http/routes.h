@@ -13,6 +13,8 @@ typedef int (*yh_create_fn)(yh_db *, const yh_actor *, const yh_fields *, char *
 typedef int (*yh_update_fn)(yh_db *, const yh_actor *, const char *, const yh_fields *, char **, yh_err *);
 /* A core "read record id" operation. */
 typedef int (*yh_get_fn)(yh_db *, const yh_actor *, const char *, char **, yh_err *);
+/* A core read that takes nothing but the actor (a catalogue, a reference list). */
+typedef int (*yh_read_fn)(yh_db *, const yh_actor *, char **, yh_err *);
 
 /* Body -> fields -> fn -> 201 with the created record. */
 int yh_http_create(yh_req *r, yh_create_fn fn);
@@ -20,6 +22,8 @@ int yh_http_create(yh_req *r, yh_create_fn fn);
 int yh_http_update(yh_req *r, yh_update_fn fn);
 /* Path param 0 -> fn -> 200. */
 int yh_http_get(yh_req *r, yh_get_fn fn);
+/* No parameters -> fn -> 200. */
+int yh_http_read(yh_req *r, yh_read_fn fn);
 /* Query (only keys allowed) -> fields -> fn -> 200 (a list/search). */
 int yh_http_list(yh_req *r, const char *const *keys, yh_create_fn fn);
 

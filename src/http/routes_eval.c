@@ -50,114 +50,137 @@ static int only(const yh_fields *f, const char *const *allowed, yh_err *err)
 	return 0;
 }
 
-static int reply(yh_req *r, int rc, int status, char *out, yh_err *err)
+/* What a handler decodes before it calls its core function. */
+enum { IN_YEAR = 1, IN_BODY = 2, IN_OPTIONAL_BODY = 4 };
+
+/* A request being handled: what was decoded, the answer, the error. */
+typedef struct {
+	yh_fields *f; /* NULL unless a body was asked for */
+	char *out;
+	int year;     /* 0 unless IN_YEAR */
+	yh_err err;
+} call_in;
+
+/* Decodes the path year (param 0) and/or the body as asked; a body may hold only the allowed keys. */
+static int decode(yh_req *r, unsigned in, const char *const *allowed, call_in *c)
 {
+	int rc = 0;
+
+	c->f = NULL;
+	c->out = NULL;
+	c->year = 0;
+	yh_err_clear(&c->err);
+	if (in & IN_YEAR)
+		rc = year_param(r, 0, &c->year, &c->err);
+	if (rc == 0 && (in & IN_BODY))
+		rc = yh_req_body_fields(r, &c->f, &c->err);
+	if (rc == 0 && (in & IN_OPTIONAL_BODY))
+		rc = optional_body(r, &c->f, &c->err);
+	if (rc == 0 && allowed)
+		rc = only(c->f, allowed, &c->err);
+	return rc;
+}
+
+/* Replies status with c->out, or the error; frees what decode and the call left. */
+static int finish(yh_req *r, call_in *c, int rc, int status)
+{
+	yh_fields_free(c->f);
 	if (rc != 0) {
-		free(out);
-		return yh_reply_error(r, err);
+		free(c->out);
+		return yh_reply_error(r, &c->err);
 	}
-	return yh_reply_json(r, status, out);
+	return yh_reply_json(r, status, c->out);
+}
+
+/* For core functions that answer nothing: a fixed acknowledgement on success. */
+static int acknowledge(int rc, const char *json, call_in *c)
+{
+	if (rc == 0)
+		c->out = strdup(json);
+	return rc;
+}
+
+typedef int (*year_unit_fn)(yh_db *, const yh_actor *, int, const char *, char **, yh_err *);
+
+/* GET .../:year/x?unit= */
+static int year_unit_get(yh_req *r, year_unit_fn fn)
+{
+	call_in c;
+	int rc = decode(r, IN_YEAR, NULL, &c);
+
+	if (rc == 0)
+		rc = fn(yh_req_db(r), yh_req_actor(r), c.year, yh_req_query(r, "unit"), &c.out, &c.err);
+	return finish(r, &c, rc, 200);
+}
+
+typedef int (*year_body_fn)(yh_db *, const yh_actor *, int, const yh_fields *, char **, yh_err *);
+
+/* .../:year/x with a body. */
+static int year_body(yh_req *r, int status, year_body_fn fn)
+{
+	call_in c;
+	int rc = decode(r, IN_YEAR | IN_BODY, NULL, &c);
+
+	if (rc == 0)
+		rc = fn(yh_req_db(r), yh_req_actor(r), c.year, c.f, &c.out, &c.err);
+	return finish(r, &c, rc, status);
 }
 
 /* ---- budget ---- */
 
 static int budget_items(yh_req *r)
 {
-	yh_err err;
-	char *out = NULL;
-	int rc;
-
-	yh_err_clear(&err);
-	rc = yh_budget_items(yh_req_db(r), yh_req_actor(r), &out, &err);
-	return reply(r, rc, 200, out, &err);
+	return yh_http_read(r, yh_budget_items);
 }
 
 static int budget_get(yh_req *r)
 {
-	yh_err err;
-	char *out = NULL;
-	int year = 0, rc;
-
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
-	if (rc == 0)
-		rc = yh_budget_list(yh_req_db(r), yh_req_actor(r), year, yh_req_query(r, "unit"), &out, &err);
-	return reply(r, rc, 200, out, &err);
+	return year_unit_get(r, yh_budget_list);
 }
 
 static int budget_put(yh_req *r)
 {
-	yh_fields *f = NULL;
-	yh_err err;
-	char *out = NULL;
-	int year = 0, rc;
-
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
-	if (rc == 0)
-		rc = yh_req_body_fields(r, &f, &err);
-	if (rc == 0)
-		rc = yh_budget_set(yh_req_db(r), yh_req_actor(r), year, f, &out, &err);
-	yh_fields_free(f);
-	return reply(r, rc, 200, out, &err);
+	return year_body(r, 200, yh_budget_set);
 }
 
 static int budget_delete(yh_req *r)
 {
-	yh_err err;
-	int year = 0, rc;
+	call_in c;
+	int rc = decode(r, IN_YEAR, NULL, &c);
 
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
 	if (rc == 0)
-		rc = yh_budget_unset(yh_req_db(r), yh_req_actor(r), year, yh_req_query(r, "unit"), yh_req_param(r, 1), &err);
-	return reply(r, rc, 200, rc == 0 ? strdup("{\"removed\":true}") : NULL, &err);
+		rc = acknowledge(yh_budget_unset(yh_req_db(r), yh_req_actor(r), c.year, yh_req_query(r, "unit"),
+			yh_req_param(r, 1), &c.err), "{\"removed\":true}", &c);
+	return finish(r, &c, rc, 200);
 }
 
 static int budget_figures(yh_req *r)
 {
-	yh_err err;
-	char *out = NULL;
-	int year = 0, rc;
-
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
-	if (rc == 0)
-		rc = yh_budget_figures(yh_req_db(r), yh_req_actor(r), year, yh_req_query(r, "unit"), &out, &err);
-	return reply(r, rc, 200, out, &err);
+	return year_unit_get(r, yh_budget_figures);
 }
 
 /* The body is the CSV file itself (UTF-8). */
 static int budget_import(yh_req *r)
 {
 	yh_csv_reader *csv = NULL;
-	yh_err err;
 	size_t len = 0;
 	const char *body = yh_req_body(r, &len);
-	char *out = NULL;
-	int rc;
+	call_in c;
+	int rc = decode(r, 0, NULL, &c);
 
-	yh_err_clear(&err);
-	rc = yh_csv_reader_new(&csv, body ? body : "", body ? len : 0);
-	if (rc != 0)
-		rc = yh_err_set(&err, YH_EINTERNAL, NULL, "out of memory");
+	if (yh_csv_reader_new(&csv, body ? body : "", body ? len : 0) != 0)
+		rc = yh_err_set(&c.err, YH_EINTERNAL, NULL, "out of memory");
 	if (rc == 0)
-		rc = yh_budget_import(yh_req_db(r), yh_req_actor(r), csv, &out, &err);
+		rc = yh_budget_import(yh_req_db(r), yh_req_actor(r), csv, &c.out, &c.err);
 	yh_csv_reader_free(csv);
-	return reply(r, rc, 200, out, &err);
+	return finish(r, &c, rc, 200);
 }
 
 /* ---- activities ---- */
 
 static int activity_types(yh_req *r)
 {
-	yh_err err;
-	char *out = NULL;
-	int rc;
-
-	yh_err_clear(&err);
-	rc = yh_activity_types(yh_req_db(r), yh_req_actor(r), &out, &err);
-	return reply(r, rc, 200, out, &err);
+	return yh_http_read(r, yh_activity_types);
 }
 
 static int activity_list(yh_req *r)
@@ -184,12 +207,13 @@ static int activity_update(yh_req *r)
 
 static int activity_delete(yh_req *r)
 {
-	yh_err err;
-	int rc;
+	call_in c;
+	int rc = decode(r, 0, NULL, &c);
 
-	yh_err_clear(&err);
-	rc = yh_activity_delete(yh_req_db(r), yh_req_actor(r), yh_req_param(r, 0), &err);
-	return reply(r, rc, 200, rc == 0 ? strdup("{\"deleted\":true}") : NULL, &err);
+	if (rc == 0)
+		rc = acknowledge(yh_activity_delete(yh_req_db(r), yh_req_actor(r), yh_req_param(r, 0), &c.err),
+			"{\"deleted\":true}", &c);
+	return finish(r, &c, rc, 200);
 }
 
 /* ---- evaluations ---- */
@@ -217,22 +241,6 @@ static int eval_get(yh_req *r)
 		strcmp(format, "xlsx") == 0 || strcmp(format, "csv") == 0 ? name : NULL);
 }
 
-typedef int (*year_unit_fn)(yh_db *, const yh_actor *, int, const char *, char **, yh_err *);
-
-/* GET .../:year/x?unit= */
-static int year_unit_get(yh_req *r, year_unit_fn fn)
-{
-	yh_err err;
-	char *out = NULL;
-	int year = 0, rc;
-
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
-	if (rc == 0)
-		rc = fn(yh_req_db(r), yh_req_actor(r), year, yh_req_query(r, "unit"), &out, &err);
-	return reply(r, rc, 200, out, &err);
-}
-
 static int eval_diff(yh_req *r)
 {
 	return year_unit_get(r, yh_eval_diff);
@@ -246,170 +254,93 @@ static int eval_reconciliation(yh_req *r)
 static int eval_finalise(yh_req *r)
 {
 	static const char *const allowed[] = { "unit", NULL };
-	yh_fields *f = NULL;
-	yh_err err;
-	char *out = NULL;
-	int year = 0, rc;
+	call_in c;
+	int rc = decode(r, IN_YEAR | IN_OPTIONAL_BODY, allowed, &c);
 
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
 	if (rc == 0)
-		rc = optional_body(r, &f, &err);
-	if (rc == 0)
-		rc = only(f, allowed, &err);
-	if (rc == 0)
-		rc = yh_eval_finalise(yh_req_db(r), yh_req_actor(r), year, yh_fields_get(f, "unit"), &out, &err);
-	yh_fields_free(f);
-	return reply(r, rc, 201, out, &err);
+		rc = yh_eval_finalise(yh_req_db(r), yh_req_actor(r), c.year, yh_fields_get(c.f, "unit"), &c.out, &c.err);
+	return finish(r, &c, rc, 201);
 }
 
 static int eval_reopen(yh_req *r)
 {
 	static const char *const allowed[] = { "unit", "reason", NULL };
-	yh_fields *f = NULL;
-	yh_err err;
-	char *out = NULL;
-	int year = 0, rc;
+	call_in c;
+	int rc = decode(r, IN_YEAR | IN_BODY, allowed, &c);
 
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
 	if (rc == 0)
-		rc = yh_req_body_fields(r, &f, &err);
-	if (rc == 0)
-		rc = only(f, allowed, &err);
-	if (rc == 0)
-		rc = yh_eval_reopen(yh_req_db(r), yh_req_actor(r), year, yh_fields_get(f, "unit"),
-			yh_fields_get(f, "reason"), &out, &err);
-	yh_fields_free(f);
-	return reply(r, rc, 200, out, &err);
+		rc = yh_eval_reopen(yh_req_db(r), yh_req_actor(r), c.year, yh_fields_get(c.f, "unit"),
+			yh_fields_get(c.f, "reason"), &c.out, &c.err);
+	return finish(r, &c, rc, 200);
 }
 
 static int eval_explain(yh_req *r)
 {
-	yh_err err;
-	char *out = NULL;
-	int year = 0, rc;
+	call_in c;
+	int rc = decode(r, IN_YEAR, NULL, &c);
 
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
 	if (rc == 0)
-		rc = yh_eval_explain(yh_req_db(r), yh_req_actor(r), year, yh_req_query(r, "unit"), yh_req_param(r, 1),
-			&out, &err);
-	return reply(r, rc, 200, out, &err);
+		rc = yh_eval_explain(yh_req_db(r), yh_req_actor(r), c.year, yh_req_query(r, "unit"), yh_req_param(r, 1),
+			&c.out, &c.err);
+	return finish(r, &c, rc, 200);
 }
 
 static int eval_reconcile_explain(yh_req *r)
 {
-	yh_fields *f = NULL;
-	yh_err err;
-	char *out = NULL;
-	int year = 0, rc;
-
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
-	if (rc == 0)
-		rc = yh_req_body_fields(r, &f, &err);
-	if (rc == 0)
-		rc = yh_eval_reconcile_explain(yh_req_db(r), yh_req_actor(r), year, f, &out, &err);
-	yh_fields_free(f);
-	return reply(r, rc, 200, out, &err);
+	return year_body(r, 200, yh_eval_reconcile_explain);
 }
 
 static int eval_text_put(yh_req *r)
 {
 	static const char *const allowed[] = { "unit", "body", NULL };
-	yh_fields *f = NULL;
-	yh_err err;
-	int year = 0, rc;
+	call_in c;
+	int rc = decode(r, IN_YEAR | IN_BODY, allowed, &c);
 
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
 	if (rc == 0)
-		rc = yh_req_body_fields(r, &f, &err);
-	if (rc == 0)
-		rc = only(f, allowed, &err);
-	if (rc == 0)
-		rc = yh_eval_text_set(yh_req_db(r), yh_req_actor(r), year, yh_fields_get(f, "unit"), yh_req_param(r, 1),
-			yh_fields_get(f, "body"), &err);
-	yh_fields_free(f);
-	return reply(r, rc, 200, rc == 0 ? strdup("{\"saved\":true}") : NULL, &err);
+		rc = acknowledge(yh_eval_text_set(yh_req_db(r), yh_req_actor(r), c.year, yh_fields_get(c.f, "unit"),
+			yh_req_param(r, 1), yh_fields_get(c.f, "body"), &c.err), "{\"saved\":true}", &c);
+	return finish(r, &c, rc, 200);
 }
 
 static int eval_template(yh_req *r)
 {
 	static const char *const allowed[] = { "template", NULL };
-	yh_fields *f = NULL;
-	yh_err err;
-	char *out = NULL;
-	int year = 0, rc;
+	call_in c;
+	int rc = decode(r, IN_YEAR | IN_BODY, allowed, &c);
 
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
 	if (rc == 0)
-		rc = yh_req_body_fields(r, &f, &err);
-	if (rc == 0)
-		rc = only(f, allowed, &err);
-	if (rc == 0)
-		rc = yh_indicator_template_load(yh_req_db(r), yh_req_actor(r), year, yh_fields_get(f, "template"), &out, &err);
-	yh_fields_free(f);
-	return reply(r, rc, 201, out, &err);
+		rc = yh_indicator_template_load(yh_req_db(r), yh_req_actor(r), c.year, yh_fields_get(c.f, "template"),
+			&c.out, &c.err);
+	return finish(r, &c, rc, 201);
 }
 
 static int eval_copy(yh_req *r)
 {
 	static const char *const allowed[] = { "to", NULL };
-	yh_fields *f = NULL;
-	yh_err err;
-	char *out = NULL, *end = NULL;
+	call_in c;
+	char *end = NULL;
 	const char *to;
 	long y = 0;
-	int year = 0, rc;
+	int rc = decode(r, IN_YEAR | IN_BODY, allowed, &c);
 
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
-	if (rc == 0)
-		rc = yh_req_body_fields(r, &f, &err);
-	if (rc == 0)
-		rc = only(f, allowed, &err);
-	to = rc == 0 ? yh_fields_get(f, "to") : NULL;
+	to = rc == 0 ? yh_fields_get(c.f, "to") : NULL;
 	if (rc == 0 && to)
 		y = strtol(to, &end, 10);
 	if (rc == 0 && (to == NULL || *end != '\0' || y < 2000 || y > 2100))
-		rc = yh_err_set(&err, YH_EINVAL, "to", "the year to copy to, between 2000 and 2100");
+		rc = yh_err_set(&c.err, YH_EINVAL, "to", "the year to copy to, between 2000 and 2100");
 	if (rc == 0)
-		rc = yh_indicator_copy(yh_req_db(r), yh_req_actor(r), year, (int)y, &out, &err);
-	yh_fields_free(f);
-	return reply(r, rc, 201, out, &err);
+		rc = yh_indicator_copy(yh_req_db(r), yh_req_actor(r), c.year, (int)y, &c.out, &c.err);
+	return finish(r, &c, rc, 201);
 }
 
 static int indicators_list(yh_req *r)
 {
-	yh_err err;
-	char *out = NULL;
-	int year = 0, rc;
-
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
-	if (rc == 0)
-		rc = yh_indicator_list(yh_req_db(r), yh_req_actor(r), year, yh_req_query(r, "unit"), &out, &err);
-	return reply(r, rc, 200, out, &err);
+	return year_unit_get(r, yh_indicator_list);
 }
 
 static int indicator_add(yh_req *r)
 {
-	yh_fields *f = NULL;
-	yh_err err;
-	char *out = NULL;
-	int year = 0, rc;
-
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
-	if (rc == 0)
-		rc = yh_req_body_fields(r, &f, &err);
-	if (rc == 0)
-		rc = yh_indicator_add(yh_req_db(r), yh_req_actor(r), year, f, &out, &err);
-	yh_fields_free(f);
-	return reply(r, rc, 201, out, &err);
+	return year_body(r, 201, yh_indicator_add);
 }
 
 typedef int (*ind_fn)(yh_db *, const yh_actor *, int, const char *, const yh_fields *, char **, yh_err *);
@@ -417,19 +348,12 @@ typedef int (*ind_fn)(yh_db *, const yh_actor *, int, const char *, const yh_fie
 /* .../:year/indicators/:code with a body. */
 static int indicator_body(yh_req *r, ind_fn fn)
 {
-	yh_fields *f = NULL;
-	yh_err err;
-	char *out = NULL;
-	int year = 0, rc;
+	call_in c;
+	int rc = decode(r, IN_YEAR | IN_BODY, NULL, &c);
 
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
 	if (rc == 0)
-		rc = yh_req_body_fields(r, &f, &err);
-	if (rc == 0)
-		rc = fn(yh_req_db(r), yh_req_actor(r), year, yh_req_param(r, 1), f, &out, &err);
-	yh_fields_free(f);
-	return reply(r, rc, 200, out, &err);
+		rc = fn(yh_req_db(r), yh_req_actor(r), c.year, yh_req_param(r, 1), c.f, &c.out, &c.err);
+	return finish(r, &c, rc, 200);
 }
 
 static int indicator_update(yh_req *r)
@@ -449,33 +373,25 @@ static int indicator_override(yh_req *r)
 
 static int indicator_remove(yh_req *r)
 {
-	yh_err err;
-	int year = 0, rc;
+	call_in c;
+	int rc = decode(r, IN_YEAR, NULL, &c);
 
-	yh_err_clear(&err);
-	rc = year_param(r, 0, &year, &err);
 	if (rc == 0)
-		rc = yh_indicator_remove(yh_req_db(r), yh_req_actor(r), year, yh_req_param(r, 1), &err);
-	return reply(r, rc, 200, rc == 0 ? strdup("{\"removed\":true}") : NULL, &err);
+		rc = acknowledge(yh_indicator_remove(yh_req_db(r), yh_req_actor(r), c.year, yh_req_param(r, 1), &c.err),
+			"{\"removed\":true}", &c);
+	return finish(r, &c, rc, 200);
 }
 
 static int demo_load(yh_req *r)
 {
 	static const char *const allowed[] = { "year", NULL };
-	yh_fields *f = NULL;
-	yh_err err;
-	char *out = NULL;
-	int rc;
+	call_in c;
+	int rc = decode(r, IN_OPTIONAL_BODY, allowed, &c);
 
-	yh_err_clear(&err);
-	rc = optional_body(r, &f, &err);
-	if (rc == 0)
-		rc = only(f, allowed, &err);
 	if (rc == 0)
 		rc = yh_demo_load(yh_req_db(r), yh_req_actor(r),
-			yh_fields_get(f, "year") ? atoi(yh_fields_get(f, "year")) : 2022, &out, &err);
-	yh_fields_free(f);
-	return reply(r, rc, 201, out, &err);
+			yh_fields_get(c.f, "year") ? atoi(yh_fields_get(c.f, "year")) : 2022, &c.out, &c.err);
+	return finish(r, &c, rc, 201);
 }
 
 const yh_route yh_routes_eval[] = {
