@@ -17,6 +17,7 @@ set(YH_CORE_SOURCES
   src/core/config.c
   src/core/staff.c
   src/core/pii.c
+  src/core/idempotency.c
   src/db/db.c
   src/db/migrate.c
   src/db/cluster.c

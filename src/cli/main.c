@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include <sodium.h>
+
 #include "yinhui/i18n.h"
+#include "yinhui/idempotency.h"
 #include "yinhui/log.h"
 #include "yinhui/pii.h"
 
@@ -44,11 +47,62 @@ static void cmd_help(const yh_cli_cmd *c)
 		printf("\n%s\n", yh_tr(c->help));
 }
 
+/* The command line as the request's fingerprint: the same key must come back with the same command. */
+static void fingerprint(char out[65], const yh_cli_cmd *c, int argc, char **argv)
+{
+	unsigned char h[32];
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	crypto_generichash_update(&st, (const unsigned char *)c->usage, strlen(c->usage) + 1);
+	for (int i = 0; i < argc; i++)
+		crypto_generichash_update(&st, (const unsigned char *)argv[i], strlen(argv[i]) + 1);
+	crypto_generichash_final(&st, h, sizeof(h));
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+/*
+ * --idempotency-key: the command runs inside one transaction that also
+ * claims the key, so re-running it after an unclear failure (a lost
+ * connection at COMMIT) writes nothing twice.
+ */
+static int run_once(yh_cli *cli, const yh_cli_cmd *c, const char *key, int argc, char **argv, yh_err *err)
+{
+	const yh_actor *a;
+	char fp[65], *replayed = NULL;
+	yh_db *db;
+	int rc, status = 0;
+
+	fingerprint(fp, c, argc, argv);
+	rc = yh_cli_actor(cli, &db, &a, err);
+	if (rc == 0)
+		rc = yh_db_begin(db, err);
+	if (rc != 0)
+		return rc;
+	rc = yh_idem_claim(db, a, key, fp, &status, &replayed, err);
+	if (rc == 0 && status != 0) {
+		fprintf(stderr, "%s\n", yh_tr("already done with this idempotency key; nothing was written again"));
+		yh_db_rollback(db);
+		free(replayed);
+		return 0;
+	}
+	if (rc == 0)
+		rc = c->fn(cli, argc, argv, err);
+	if (rc == 0)
+		rc = yh_idem_store(db, a, key, 200, "cli", err);
+	if (rc == 0 && yh_db_in_tx(db))
+		rc = yh_db_commit(db, err);
+	else if (yh_db_in_tx(db))
+		yh_db_rollback(db);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	yh_cli cli = { 0 };
 	yh_err err;
 	const yh_cli_cmd *found = NULL;
+	const char *idem_key = NULL;
 	int i = 1, rc, group_known = 0, sub_argc;
 	char **sub_argv;
 
@@ -58,6 +112,10 @@ int main(int argc, char **argv)
 	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
 		if (strcmp(argv[i], "--json") == 0) {
 			cli.json = 1;
+		} else if (strcmp(argv[i], "--idempotency-key") == 0 && i + 1 < argc) {
+			idem_key = argv[++i];
+		} else if (strncmp(argv[i], "--idempotency-key=", 18) == 0) {
+			idem_key = argv[i] + 18;
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("yinhui %s\n", YH_VERSION);
 			return 0;
@@ -129,7 +187,11 @@ int main(int argc, char **argv)
 		if (yh_config_data_key_path(cli.cfg, keyfile, sizeof(keyfile), NULL) == 0)
 			yh_pii_set_key_file(keyfile);
 	}
-	if (rc == 0)
+	if (idem_key == NULL)
+		idem_key = getenv("YINHUI_IDEMPOTENCY_KEY");
+	if (rc == 0 && idem_key != NULL && *idem_key)
+		rc = run_once(&cli, found, idem_key, sub_argc, sub_argv, &err);
+	else if (rc == 0)
 		rc = found->fn(&cli, sub_argc, sub_argv, &err);
 	if (rc != 0) {
 		yh_cli_report(&err);

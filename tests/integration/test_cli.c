@@ -87,6 +87,25 @@ static void test_errors(void)
 	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.audit_log"), audits + 1);
 }
 
+static void test_idempotency_key(void)
+{
+	long audits = yh_t_count("SELECT count(*) FROM yh.audit_log");
+
+	CU_ASSERT_EQUAL(run("--idempotency-key cli-k1 unit add --code idk --name 幂等 --parent bureau"), 0);
+	/* the retry after an unclear failure: nothing written again */
+	CU_ASSERT_EQUAL(run("--idempotency-key cli-k1 unit add --code idk --name 幂等 --parent bureau"), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "already done"));
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.unit WHERE code = 'idk'"), 1);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.audit_log"), audits + 1);
+	/* the same key for another command is refused */
+	CU_ASSERT_EQUAL(run("--idempotency-key cli-k1 unit add --code idk2 --name x --parent bureau"), 3);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.unit WHERE code = 'idk2'"), 0);
+	/* a failed command keeps no key: fixing the input and retrying works */
+	CU_ASSERT_EQUAL(run("--idempotency-key cli-k2 unit add --code idk3 --name x --parent nowhere"), 3);
+	CU_ASSERT_EQUAL(run("--idempotency-key cli-k2 unit add --code idk3 --name x --parent bureau"), 0);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.unit WHERE code = 'idk3'"), 1);
+}
+
 static void test_unavailable(void)
 {
 	char cmd[1024];
@@ -102,6 +121,7 @@ static const yh_t_case cases[] = {
 	{ "version, help, usage errors", test_basics },
 	{ "login and token file", test_login_flow },
 	{ "invalid input, conflicts, not found", test_errors },
+	{ "idempotency key", test_idempotency_key },
 	{ "database unavailable", test_unavailable },
 	{ NULL, NULL }
 };
