@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/case_internal.h"
+#include "yinhui/i18n.h"
 #include "yinhui/validate.h"
 
 const char *const yh_case_occasions[] = { "重大节日", "重要生日", "重病住院", "酷暑严寒", "遇到困难", "临终去世",
@@ -103,4 +104,33 @@ int yh_case_call(yh_db *db, char **out, const char *sql, int nparams, const char
 {
 	*out = NULL;
 	return yh_db_query_text(db, out, sql, nparams, params, NULL, err);
+}
+
+int yh_case_read_scoped(yh_db *db, const yh_actor *a, const char *sql, const char *id, const char *what,
+	const char *notfound, const char *forbidden, char **out, yh_err *err)
+{
+	yh_rows *rows = NULL;
+	char buf[24];
+	const char *p[2];
+	int rc;
+
+	*out = NULL;
+	rc = yh_authz(a, YH_P_CASE_READ, err);
+	if (rc == 0)
+		rc = yh_case_id_check(id, what, err);
+	if (rc != 0)
+		return rc;
+	p[0] = id;
+	p[1] = yh_actor_scope(a, buf);
+	rc = yh_db_query(db, &rows, sql, 2, p, err);
+	if (rc != 0)
+		return rc;
+	if (yh_rows_count(rows) == 0)
+		rc = yh_err_set(err, YH_ENOTFOUND, "id", "%s", yh_tr(notfound));
+	else if (strcmp(yh_rows_value(rows, 0, 1), "t") != 0)
+		rc = yh_err_set(err, YH_EFORBIDDEN, "id", "%s", yh_tr(forbidden));
+	else if ((*out = strdup(yh_rows_value(rows, 0, 0))) == NULL)
+		rc = yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
+	yh_rows_free(rows);
+	return rc;
 }

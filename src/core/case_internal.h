@@ -35,6 +35,15 @@ void yh_case_ctx_init(yh_case_ctx *c, const yh_actor *a);
 int yh_case_id_check(const char *id, const char *what, yh_err *err);
 
 /*
+ * A read by id through sql ($1 id, $2 scope) returning (json, in_scope):
+ * the JSON in *out, YH_ENOTFOUND with notfound, or YH_EFORBIDDEN with
+ * forbidden when the person is outside the actor's units. what names the
+ * record for the id check. The messages are msgids (mark them N_()).
+ */
+int yh_case_read_scoped(yh_db *db, const yh_actor *a, const char *sql, const char *id, const char *what,
+	const char *notfound, const char *forbidden, char **out, yh_err *err);
+
+/*
  * The unit subtree a read covers: the actor's scope, or unit (a code or
  * uid) when given, which must lie within it (YH_EFORBIDDEN otherwise;
  * YH_EINVAL naming "unit" when unknown). *scope is NULL (everything) or

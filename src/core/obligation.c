@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/case_internal.h"
+#include "yinhui/i18n.h"
 #include "yinhui/casework.h"
 
 static const yh_field_spec event_spec[] = {
@@ -182,30 +183,8 @@ int yh_obligation_list(yh_db *db, const yh_actor *a, const yh_fields *filter, ch
 
 int yh_obligation_show(yh_db *db, const yh_actor *a, const char *id, char **out, yh_err *err)
 {
-	yh_rows *rows = NULL;
-	char buf[24];
-	const char *p[2];
-	int rc;
-
-	*out = NULL;
-	rc = yh_authz(a, YH_P_CASE_READ, err);
-	if (rc == 0)
-		rc = yh_case_id_check(id, "obligation", err);
-	if (rc != 0)
-		return rc;
-	p[0] = id;
-	p[1] = yh_actor_scope(a, buf);
-	rc = yh_db_query(db, &rows, Q_OB_SHOW, 2, p, err);
-	if (rc != 0)
-		return rc;
-	if (yh_rows_count(rows) == 0)
-		rc = yh_err_set(err, YH_ENOTFOUND, "id", "no such obligation");
-	else if (strcmp(yh_rows_value(rows, 0, 1), "t") != 0)
-		rc = yh_err_set(err, YH_EFORBIDDEN, "id", "the obligation is of a person outside your unit");
-	else if ((*out = strdup(yh_rows_value(rows, 0, 0))) == NULL)
-		rc = yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
-	yh_rows_free(rows);
-	return rc;
+	return yh_case_read_scoped(db, a, Q_OB_SHOW, id, "obligation", N_("no such obligation"),
+		N_("the obligation is of a person outside your unit"), out, err);
 }
 
 /* open -> state; the SQL function decides the race with UPDATE ... WHERE state = 'open'. */
