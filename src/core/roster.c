@@ -49,7 +49,7 @@ static const char Q_SURVIVORS[] =
 	" WHERE p.cadre_id = $1::bigint AND yh.in_scope(p.unit_id, $2::bigint)";
 
 static const char Q_LIST[] =
-	"WITH f AS (SELECT p.* FROM yh.person p"
+	"WITH f AS (SELECT p.id, p.name FROM yh.person p"
 	" WHERE ($1::bigint IS NULL OR p.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $1::bigint))"
 	" AND ($2::bigint IS NULL OR p.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $2::bigint))"
 	" AND ($3::text IS NULL OR p.category = $3) AND ($4::text IS NULL OR p.kind = $4)"
@@ -60,8 +60,10 @@ static const char Q_LIST[] =
 	" AND ($12::bool IS NULL OR (p.deceased_on IS NULL) = $12::bool)"
 	" AND ($13::bool IS NULL OR (p.deceased_on IS NULL AND p.transferred_out_on IS NULL) = $13::bool)"
 	" AND ($14::text IS NULL OR p.name LIKE $14) AND ($15::bytea IS NULL OR p.id_bidx = $15::bytea))"
+	/* page first, then build JSON for the page only: select-list expressions are computed before a sort */
 	" SELECT json_build_object('items', coalesce((SELECT json_agg(x.j ORDER BY x.name, x.id) FROM"
-	" (SELECT p.name, p.id, " YH_PERSON_ITEM " AS j FROM f p ORDER BY p.name, p.id LIMIT $16::int OFFSET $17::int) x),"
+	" (SELECT p.name, p.id, " YH_PERSON_ITEM " AS j FROM"
+	"  (SELECT id FROM f ORDER BY name, id LIMIT $16::int OFFSET $17::int) k JOIN yh.person p ON p.id = k.id) x),"
 	" '[]'::json), 'total', (SELECT count(*) FROM f), 'limit', $16::int, 'offset', $17::int)::text";
 
 /* The UPDATE of a PATCH, built once from the column spec. */
