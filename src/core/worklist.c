@@ -53,12 +53,19 @@ static const char Q_WORKLIST[] =
 	"WITH ob AS ("
 	" SELECT o.id, o.uid, o.person_id, o.occasion, o.title, o.due_on FROM yh.obligation o WHERE" OB_WHERE
 	" ORDER BY o.due_on, o.id LIMIT $5::int),"
-	" rv AS ("
-	" SELECT c.id, c.uid, c.person_id, c.next_review_on, c.caseworker_id, count(*) OVER () AS total"
+	/*
+	 * All due plans in scope first, then the page: planned without the LIMIT,
+	 * a unit's plans are found by a join instead of walking every due plan of
+	 * the bureau in date order (the total needs them all anyway).
+	 */
+	" rv_all AS MATERIALIZED ("
+	" SELECT c.id, c.uid, c.person_id, c.next_review_on, c.caseworker_id"
 	" FROM yh.care_plan c JOIN yh.person p ON p.id = c.person_id"
 	" WHERE" DUE("c.next_review_on") " AND" ACTIVE_IN_SCOPE
-	" AND ($2::bigint IS NULL OR c.caseworker_id = $2::bigint)"
-	" ORDER BY c.next_review_on, c.id LIMIT $5::int),"
+	" AND ($2::bigint IS NULL OR c.caseworker_id = $2::bigint)),"
+	" rv AS ("
+	" SELECT r.*, (SELECT count(*) FROM rv_all) AS total FROM rv_all r"
+	" ORDER BY r.next_review_on, r.id LIMIT $5::int),"
 	" fu AS ("
 	" SELECT x.*, count(*) OVER () AS total FROM ("
 	"  SELECT 'follow_up' AS kind, f.uid, f.action AS what, f.owner, f.due_on, f.person_id, f.visit_id AS src,"
