@@ -21,6 +21,7 @@ set(YH_CORE_SOURCES
   src/db/db.c
   src/db/migrate.c
   src/db/cluster.c
+  src/db/cluster_proc.c
   src/db/backup.c
 )
 

@@ -40,32 +40,7 @@
 
 #include <libpq-fe.h>
 
-#define SERVER_ACCOUNT "yinhui"
-#define SERVER_ACCOUNT_HOME "/var/lib/yinhui"
-#define DATABASE "yinhui"
-#define PORT "5432"
-#define SOCKET_NAME "/.s.PGSQL." PORT
-/* sun_path holds 108 bytes; stay clearly inside it */
-#define SOCKET_PATH_MAX 100
-#define READY_TIMEOUT_MS 60000
-#define GONE_TIMEOUT_MS 30000
-#define OUTPUT_MAX 4096
-
-enum { P = YH_CLUSTER_PATH_MAX };
-
-typedef struct cluster_ctx {
-	char home[P];
-	char data[P];     /* HOME/pgdata, present only once initdb has succeeded */
-	char data_new[P]; /* HOME/pgdata.new, where initdb works before the rename */
-	char log[P];
-	char lock[P];
-	char sock[P];
-	char bindir[P];
-	char super[256]; /* database superuser, also the libpq user */
-	int as_root;     /* server binaries run as SERVER_ACCOUNT via runuser */
-	uid_t srv_uid;
-	gid_t srv_gid;
-} cluster_ctx;
+#include "db/cluster_internal.h"
 
 /* snprintf that reports truncation as YH_EINTERNAL. */
 static int __attribute__((format(printf, 4, 5))) fmt(char *out, size_t n, yh_err *err, const char *f, ...)
@@ -81,7 +56,7 @@ static int __attribute__((format(printf, 4, 5))) fmt(char *out, size_t n, yh_err
 	return 0;
 }
 
-static void sleep_ms(long ms)
+void  yh_cluster_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
@@ -144,7 +119,7 @@ static int check_home(const char *home, yh_err *err)
 }
 
 /* Characters that need no quoting in unix_socket_directories nor in a conninfo value. */
-static int plain_path(const char *s)
+int yh_cluster_plain_path(const char *s)
 {
 	for (; *s != '\0'; s++) {
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
@@ -236,7 +211,7 @@ int yh_cluster_pg_tool(const char *name, char *out, size_t n, yh_err *err)
 }
 
 /* Absolute path of a system tool; children get no PATH lookup. */
-static const char *sbin_tool(const char *name, char *buf, size_t n)
+const char * yh_cluster_sbin_tool(const char *name, char *buf, size_t n)
 {
 	static const char *const dirs[] = { "/usr/sbin", "/sbin", "/usr/bin", "/bin" };
 	size_t i;
@@ -248,144 +223,6 @@ static const char *sbin_tool(const char *name, char *buf, size_t n)
 		}
 	}
 	return NULL;
-}
-
-/* The line of output worth reporting: the last one that names an error, else the last one. */
-static void pick_message(const char *buf, char *line, size_t n)
-{
-	static const char *const marks[] = { "error:", "FATAL:", "ERROR:", "PANIC:" };
-	const char *p = buf, *best = NULL, *last = NULL;
-	char cur[512];
-	size_t len, i;
-
-	line[0] = '\0';
-	while (*p != '\0') {
-		len = strcspn(p, "\n");
-		if (len > 0) {
-			last = p;
-			snprintf(cur, sizeof(cur), "%.*s", (int)len, p);
-			for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
-				if (strstr(cur, marks[i]) != NULL)
-					best = p;
-			}
-		}
-		p += len;
-		if (*p == '\n')
-			p++;
-	}
-	if (best == NULL)
-		best = last;
-	if (best != NULL)
-		snprintf(line, n, "%.*s", (int)strcspn(best, "\n"), best);
-}
-
-/*
- * Runs argv[0] (an absolute path) with stdout and stderr captured into out
- * (NUL-terminated, truncated). With as_server and root, it runs through
- * runuser as the server account. The child starts in "/" so the server
- * account never needs to enter the caller's working directory.
- * Sets *status to the exit status (or 128 + signal).
- */
-static int run_cmd(const cluster_ctx *c, int as_server, const char *const *argv, char *out, size_t outsz,
-		   int *status, yh_err *err)
-{
-	const char *full[32];
-	char runuser[64];
-	int fds[2] = { -1, -1 };
-	int nfull = 0, i, ws = 0, rc = 0, devnull;
-	size_t used = 0;
-	pid_t pid;
-
-	if (as_server && c->as_root) {
-		full[nfull++] = sbin_tool("runuser", runuser, sizeof(runuser));
-		if (full[0] == NULL)
-			return yh_err_set(err, YH_EUNAVAILABLE, NULL, "runuser not found (util-linux)");
-		full[nfull++] = "-u";
-		full[nfull++] = SERVER_ACCOUNT;
-		full[nfull++] = "--";
-	}
-	for (i = 0; argv[i] != NULL && nfull < 31; i++)
-		full[nfull++] = argv[i];
-	full[nfull] = NULL;
-	out[0] = '\0';
-
-	if (pipe(fds) != 0)
-		return yh_err_set(err, YH_EINTERNAL, NULL, "pipe: %s", strerror(errno));
-	(void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-	(void)fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-	pid = fork();
-	if (pid < 0) {
-		rc = yh_err_set(err, YH_EINTERNAL, NULL, "fork: %s", strerror(errno));
-		goto done;
-	}
-	if (pid == 0) {
-		/* only async-signal-safe calls between fork and exec */
-		devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, 0);
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		/* the postmaster must inherit nothing of ours: not the lock, not a caller's socket */
-#ifdef SYS_close_range
-		if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0)
-#endif
-			for (i = 3; i < 1024; i++)
-				close(i);
-		if (chdir("/") != 0)
-			_exit(126);
-		execv(full[0], (char *const *)full);
-		(void)!write(2, "exec failed: ", 13);
-		(void)!write(2, full[0], strlen(full[0]));
-		_exit(127);
-	}
-	close(fds[1]);
-	fds[1] = -1;
-	for (;;) {
-		char tmp[1024];
-		ssize_t got = read(fds[0], tmp, sizeof(tmp));
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		if (used + 1 < outsz) {
-			size_t take = (size_t)got < outsz - 1 - used ? (size_t)got : outsz - 1 - used;
-
-			memcpy(out + used, tmp, take);
-			used += take;
-			out[used] = '\0';
-		}
-	}
-	while (waitpid(pid, &ws, 0) < 0) {
-		if (errno != EINTR) {
-			rc = yh_err_set(err, YH_EINTERNAL, NULL, "waitpid: %s", strerror(errno));
-			goto done;
-		}
-	}
-	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + (WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
-
-done:
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-	return rc;
-}
-
-/* Runs a command that must succeed; on failure the message is "<what> failed: <its error line>". */
-static int run_ok(const cluster_ctx *c, int as_server, const char *what, const char *const *argv, yh_err *err)
-{
-	char out[OUTPUT_MAX], line[200];
-	int status = 0, rc;
-
-	rc = run_cmd(c, as_server, argv, out, sizeof(out), &status, err);
-	if (rc != 0)
-		return rc;
-	if (status == 0)
-		return 0;
-	pick_message(out, line, sizeof(line));
-	return yh_err_set(err, YH_EUNAVAILABLE, NULL, "%s failed (exit %d): %s", what, status,
-			  line[0] ? line : "no output");
 }
 
 /* Finds, and with create makes, the server account for root (useradd runs at most once). */
@@ -405,9 +242,9 @@ static int lookup_account(cluster_ctx *c, int create, yh_err *err)
 		}
 		if (!create || attempt > 0)
 			break;
-		argv[0] = sbin_tool("useradd", useradd, sizeof(useradd));
+		argv[0] = yh_cluster_sbin_tool("useradd", useradd, sizeof(useradd));
 		/* a failure may be a concurrent useradd: the passwd entry decides */
-		rc = argv[0] ? run_ok(c, 0, "useradd " SERVER_ACCOUNT, argv, err)
+		rc = argv[0] ? yh_cluster_run_ok(c, 0, "useradd " SERVER_ACCOUNT, argv, err)
 			     : yh_err_set(err, YH_EUNAVAILABLE, NULL, "useradd not found");
 	}
 	return rc != 0 ? rc : yh_err_set(err, YH_EUNAVAILABLE, NULL, "system account %s does not exist", SERVER_ACCOUNT);
@@ -441,7 +278,7 @@ static int ctx_init(cluster_ctx *c, const char *home, int for_start, yh_err *err
 		if (rc != 0)
 			return rc;
 	}
-	if (strlen(c->sock) + strlen(SOCKET_NAME) >= SOCKET_PATH_MAX || !plain_path(c->sock)) {
+	if (strlen(c->sock) + strlen(SOCKET_NAME) >= SOCKET_PATH_MAX || !yh_cluster_plain_path(c->sock)) {
 		rc = fmt(c->sock, P, err, "/tmp/yinhui-%016llx", (unsigned long long)fnv1a64(home));
 		if (rc != 0)
 			return rc;
@@ -453,7 +290,7 @@ static int ctx_init(cluster_ctx *c, const char *home, int for_start, yh_err *err
 	} else {
 		rc = yh_err_set(err, YH_EINTERNAL, NULL, "no passwd entry for uid %ld", (long)geteuid());
 	}
-	if (rc == 0 && !plain_path(c->super))
+	if (rc == 0 && !yh_cluster_plain_path(c->super))
 		rc = yh_err_set(err, YH_EINVAL, NULL, "user name %s cannot name a database user; set YINHUI_DATABASE_URL",
 				c->super);
 	if (rc != 0 || !for_start)
@@ -466,125 +303,10 @@ static int ctx_init(cluster_ctx *c, const char *home, int for_start, yh_err *err
 	return rc;
 }
 
-/* Socket dir and user are plain_path() strings, so no value needs conninfo quoting. */
+/* Socket dir and user are yh_cluster_plain_path() strings, so no value needs conninfo quoting. */
 static int build_conninfo(char *out, size_t n, const char *sock, const char *db, const char *user, yh_err *err)
 {
 	return fmt(out, n, err, "host=%s port=" PORT " dbname=%s user=%s", sock, db, user);
-}
-
-/* Alive and not a zombie; a zombie postmaster no longer touches anything. */
-static int pid_alive(long pid)
-{
-	char path[64], buf[512];
-	const char *paren;
-	FILE *f;
-	size_t got;
-
-	if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno != EPERM))
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return 1; /* no /proc: trust kill() */
-	got = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[got] = '\0';
-	paren = strrchr(buf, ')');
-	if (paren != NULL && paren[1] == ' ' && paren[2] == 'Z')
-		return 0;
-	/* a stale postmaster.pid after a reboot may name an unrelated process */
-	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return 1;
-	got = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[got] = '\0';
-	return got == 0 || strstr(buf, "postgres") != NULL;
-}
-
-/*
- * Reads postmaster.pid: line 1 the pid, line 5 the first socket directory,
- * line 7 the shared memory key and id. Returns the pid, 0 without a file.
- */
-static long read_pidfile(const char *data, char *sock, size_t n, int *shmid)
-{
-	char path[P + 32], line[P];
-	long pid = 0, key;
-	int lineno = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/postmaster.pid", data);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL && ++lineno <= 7) {
-		line[strcspn(line, "\n")] = '\0';
-		if (lineno == 1)
-			pid = strtol(line, NULL, 10);
-		else if (lineno == 5 && sock != NULL && line[0] == '/' && plain_path(line))
-			snprintf(sock, n, "%s", line);
-		else if (lineno == 7 && shmid != NULL && sscanf(line, "%ld %d", &key, shmid) != 2)
-			*shmid = -1;
-	}
-	fclose(f);
-	return pid;
-}
-
-/* The running postmaster's pid, else 0; fills sock with its actual socket directory. */
-static long running_pid(const char *data, char *sock, size_t n)
-{
-	long pid = read_pidfile(data, sock, n, NULL);
-
-	return pid_alive(pid) ? pid : 0;
-}
-
-/*
- * A postmaster killed outright leaves postmaster.pid behind. If its pid still
- * exists (a zombie nobody reaps in a container, or a reused pid after a
- * reboot) PostgreSQL refuses to start. Remove the file then, but only when no
- * process is attached to the old shared memory, which is PostgreSQL's own test.
- */
-static void clear_stale_pidfile(const char *data, const char *sock)
-{
-	char path[P + 32], line[64];
-	struct shmid_ds ds;
-	int shmid = -1;
-	long pid = read_pidfile(data, NULL, 0, &shmid);
-	FILE *f;
-
-	if (pid <= 0 || pid_alive(pid) || kill((pid_t)pid, 0) != 0)
-		return;
-	if (shmid >= 0) {
-		if (shmctl(shmid, IPC_STAT, &ds) == 0) {
-			if (ds.shm_nattch > 0)
-				return;
-		} else if (errno != EINVAL && errno != EIDRM) {
-			return;
-		}
-	}
-	snprintf(path, sizeof(path), "%s/postmaster.pid", data);
-	(void)unlink(path);
-	/* the socket's lock file names the same pid and would stop the start the same way */
-	snprintf(path, sizeof(path), "%s" SOCKET_NAME ".lock", sock);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return;
-	if (fgets(line, sizeof(line), f) != NULL && strtol(line, NULL, 10) == pid)
-		(void)unlink(path);
-	fclose(f);
-}
-
-static int wait_gone(long pid, int timeout_ms)
-{
-	int waited;
-
-	for (waited = 0; waited < timeout_ms; waited += 10) {
-		if (!pid_alive(pid))
-			return 1;
-		sleep_ms(10);
-	}
-	return !pid_alive(pid);
 }
 
 static int exists(const char *path)
@@ -688,7 +410,7 @@ static int write_conf(const cluster_ctx *c, const char *data, yh_err *err)
 		       "unix_socket_permissions = 0700\n"
 		       "fsync = on\n"
 		       "full_page_writes = on\n",
-		       c->sock); /* plain_path(): needs no quoting */
+		       c->sock); /* yh_cluster_plain_path(): needs no quoting */
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		rc = yh_err_set(err, YH_EINTERNAL, NULL, "cannot write %s: %s", tmp, strerror(errno));
@@ -729,7 +451,7 @@ static int create_cluster(const cluster_ctx *c, yh_err *err)
 		freelocale(probe);
 	}
 	snprintf(initdb, sizeof(initdb), "%s/initdb", c->bindir);
-	rc = run_ok(c, 1, "initdb", argv, err);
+	rc = yh_cluster_run_ok(c, 1, "initdb", argv, err);
 	if (rc != 0)
 		return rc;
 	snprintf(conf, sizeof(conf), "%s/postgresql.conf", c->data_new);
@@ -765,7 +487,7 @@ static void log_reason(const char *log, char *line, size_t n)
 	if (got <= 0)
 		return;
 	buf[got] = '\0';
-	pick_message(buf, line, n);
+	yh_cluster_pick_message(buf, line, n);
 }
 
 static int start_server(const cluster_ctx *c, yh_err *err)
@@ -780,7 +502,7 @@ static int start_server(const cluster_ctx *c, yh_err *err)
 	if (rc != 0)
 		return rc;
 	snprintf(pg_ctl, sizeof(pg_ctl), "%s/pg_ctl", c->bindir);
-	rc = run_ok(c, 1, "pg_ctl start", argv, err);
+	rc = yh_cluster_run_ok(c, 1, "pg_ctl start", argv, err);
 	if (rc == YH_EUNAVAILABLE) {
 		log_reason(c->log, reason, sizeof(reason));
 		if (reason[0] != '\0')
@@ -797,9 +519,9 @@ static int wait_ready(const char *conninfo, long pid, const char *log, yh_err *e
 	for (waited = 0; waited < READY_TIMEOUT_MS; waited += 10) {
 		if (PQping(conninfo) == PQPING_OK)
 			return 0;
-		if (!pid_alive(pid))
+		if (!yh_cluster_pid_alive(pid))
 			return yh_err_set(err, YH_EUNAVAILABLE, NULL, "PostgreSQL exited while starting; see %s", log);
-		sleep_ms(10);
+		yh_cluster_sleep_ms(10);
 	}
 	return yh_err_set(err, YH_EUNAVAILABLE, NULL, "PostgreSQL (pid %ld) not accepting connections after %d s",
 			  pid, READY_TIMEOUT_MS / 1000);
@@ -884,11 +606,11 @@ static int bring_up(cluster_ctx *c, long pid, yh_err *err)
 		rc = exists(c->data) ? 0 : create_cluster(c, err);
 		if (rc != 0)
 			return rc;
-		clear_stale_pidfile(c->data, c->sock);
+		yh_cluster_clear_stale_pidfile(c->data, c->sock);
 		rc = start_server(c, err);
 		if (rc != 0)
 			return rc;
-		pid = running_pid(c->data, NULL, 0);
+		pid = yh_cluster_running_pid(c->data, NULL, 0);
 	}
 	rc = build_conninfo(admin, sizeof(admin), c->sock, "postgres", c->super, err);
 	if (rc == 0)
@@ -925,7 +647,7 @@ int yh_cluster_ensure_running(const char *home, char *conninfo_out, size_t n, yh
 	rc = take_lock(c, &lock, err);
 	if (rc != 0)
 		goto done;
-	pid = running_pid(c->data, c->sock, P);
+	pid = yh_cluster_running_pid(c->data, c->sock, P);
 	if (pid > 0) {
 		/* the usual case: running, and the database is there; one connection, no child process */
 		rc = build_conninfo(conninfo_out, n, c->sock, DATABASE, c->super, err);
@@ -958,7 +680,7 @@ int yh_cluster_status(const char *home, yh_cluster_state *out, yh_err *err)
 		goto done;
 	out->phase = YH_CLUSTER_ABSENT;
 	if (exists(c->data)) {
-		out->pid = running_pid(c->data, c->sock, P);
+		out->pid = yh_cluster_running_pid(c->data, c->sock, P);
 		out->phase = out->pid > 0 ? YH_CLUSTER_RUNNING : YH_CLUSTER_STOPPED;
 	}
 	/* the fields are as large as the context's paths, so these copies cannot truncate */
@@ -988,7 +710,7 @@ int yh_cluster_stop(const char *home, yh_err *err)
 	rc = take_lock(c, &lock, err);
 	if (rc != 0)
 		goto done;
-	pid = running_pid(c->data, NULL, 0);
+	pid = yh_cluster_running_pid(c->data, NULL, 0);
 	if (pid == 0)
 		goto done;
 	rc = find_bindir(c->bindir, P, err);
@@ -998,14 +720,14 @@ int yh_cluster_stop(const char *home, yh_err *err)
 		goto done;
 	snprintf(pg_ctl, sizeof(pg_ctl), "%s/pg_ctl", c->bindir);
 	argv[2] = c->data;
-	rc = run_ok(c, 1, "pg_ctl stop", argv, err);
+	rc = yh_cluster_run_ok(c, 1, "pg_ctl stop", argv, err);
 	/* pg_ctl also fails when the server exits on its own meanwhile: only the process matters */
-	if (rc != 0 && !pid_alive(pid))
+	if (rc != 0 && !yh_cluster_pid_alive(pid))
 		rc = 0;
 	if (rc != 0)
 		goto done;
 	/* pg_ctl returns when postmaster.pid is gone; the process itself may linger a moment */
-	if (!wait_gone(pid, GONE_TIMEOUT_MS))
+	if (!yh_cluster_wait_gone(pid, GONE_TIMEOUT_MS))
 		rc = yh_err_set(err, YH_EINTERNAL, NULL, "postmaster (pid %ld) still running %d s after stop", pid,
 				GONE_TIMEOUT_MS / 1000);
 done:
