@@ -45,7 +45,7 @@ static const char Q_LIST[] =
 	"WITH f AS (SELECT a.id, a.held_on FROM yh.activity a"
 	"  WHERE a.held_on BETWEEN coalesce($1::date, '-infinity') AND coalesce($2::date, 'infinity')"
 	"  AND ($3::text IS NULL OR a.type = $3)"
-	"  AND a.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $4::bigint)),"
+	"  AND a.unit_id = ANY (yh.subtree($4::bigint))),"
 	" p AS (SELECT id FROM f ORDER BY held_on DESC, id DESC LIMIT $5::int OFFSET $6::int)"
 	" SELECT json_build_object('items', coalesce((SELECT json_agg(" ROW_JSON " ORDER BY a.held_on DESC, a.id DESC)"
 	"  FROM p JOIN yh.activity a ON a.id = p.id JOIN yh.activity_type t ON t.code = a.type"
@@ -53,7 +53,7 @@ static const char Q_LIST[] =
 static const char Q_FIGURES[] =
 	"WITH s AS (SELECT type, count(*) AS n, sum(quantity) AS q, sum(participants) AS p, sum(funding_fen) AS f"
 	"  FROM yh.activity WHERE held_on BETWEEN $1::date AND $2::date"
-	"  AND unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $3::bigint) GROUP BY type)"
+	"  AND unit_id = ANY (yh.subtree($3::bigint)) GROUP BY type)"
 	" SELECT coalesce(json_object_agg('activities.' || t.code || '.' || m.k, CASE m.k WHEN 'count' THEN coalesce(s.n, 0)"
 	"  WHEN 'quantity' THEN coalesce(s.q, 0) WHEN 'participants' THEN coalesce(s.p, 0) ELSE coalesce(s.f, 0) END), '{}')::text"
 	" FROM yh.activity_type t LEFT JOIN s ON s.type = t.code"
@@ -62,7 +62,7 @@ static const char Q_RECORDS[] =
 	"SELECT coalesce(json_agg(" ROW_JSON " ORDER BY a.held_on, a.id), '[]')::text"
 	" FROM yh.activity a JOIN yh.activity_type t ON t.code = a.type JOIN yh.unit u ON u.id = a.unit_id"
 	" WHERE a.type = $1 AND a.held_on BETWEEN $2::date AND $3::date"
-	" AND a.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $4::bigint)";
+	" AND a.unit_id = ANY (yh.subtree($4::bigint))";
 
 /* Input fields; the order is the parameter order of Q_UPDATE (unit and funding are mapped). */
 static const yh_field_spec spec[] = {

@@ -30,7 +30,7 @@ static const char Q_LIST[] =
 	" 'yuan', CASE WHEN i.kind = 'fen' THEN (f.amount::numeric / 100)::numeric(20, 2)::text END,"
 	" 'note', f.note, 'updated_at', f.updated_at, 'updated_by', f.updated_by) ORDER BY i.sort, u.code), '[]'))::text"
 	" FROM yh.budget_figure f JOIN yh.budget_item i ON i.code = f.item JOIN yh.unit u ON u.id = f.unit_id"
-	" WHERE f.year = $1::int AND f.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $2::bigint)";
+	" WHERE f.year = $1::int AND f.unit_id = ANY (yh.subtree($2::bigint))";
 /*
  * Sums per item over the subtree for the year, last year's as "prev:item",
  * and an item's prev_fallback (last year's value of another item) per unit

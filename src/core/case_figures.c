@@ -13,7 +13,7 @@
 #include "yinhui/casework.h"
 #include "yinhui/validate.h"
 
-#define SUBTREE(col) " " col " IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $3::bigint)"
+#define SUBTREE(col) " " col " = ANY (yh.subtree($3::bigint))"
 #define IN_SCOPE " ($3::bigint IS NULL OR" SUBTREE("p.unit_id") ")"
 /* visits of the period in the subtree: an index-only scan of visit_on when no unit is named */
 #define V_WHERE \

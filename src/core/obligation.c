@@ -62,7 +62,7 @@ static const char Q_OB_LIST[] =
 	"SELECT coalesce(jsonb_agg(yh.obligation_json(x.o) || jsonb_build_object('name', x.name)"
 	" ORDER BY (x.o).due_on, (x.o).id), '[]')::text FROM ("
 	" SELECT o, p.name FROM yh.obligation o JOIN yh.person p ON p.id = o.person_id"
-	" WHERE ($1::bigint IS NULL OR p.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $1::bigint))"
+	" WHERE ($1::bigint IS NULL OR p.unit_id = ANY (yh.subtree($1::bigint)))"
 	" AND ($2::uuid IS NULL OR p.uid = $2::uuid) AND ($3::text IS NULL OR o.state = $3)"
 	" AND ($4::text IS NULL OR o.occasion = $4) AND ($5::date IS NULL OR o.due_on >= $5::date)"
 	" AND ($6::date IS NULL OR o.due_on <= $6::date)"

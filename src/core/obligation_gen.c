@@ -40,13 +40,13 @@ static const char Q_FESTIVALS[] =
 	"        AND (NOT r.party_members_only OR p.party_member))"
 	"   OR (p.kind = 'survivor' AND r.survivors"
 	"        AND EXISTS (SELECT 1 FROM yh.person c WHERE c.id = p.cadre_id AND c.deceased_on IS NOT NULL)))"
-	" WHERE ($3::bigint IS NULL OR p.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $3::bigint))"
+	" WHERE ($3::bigint IS NULL OR p.unit_id = ANY (yh.subtree($3::bigint)))"
 	" ON CONFLICT ON CONSTRAINT obligation_once DO NOTHING";
 static const char Q_CANDIDATES[] =
 	"SELECT id, to_char(birth_date, 'YYYY-MM-DD'), unit_id FROM yh.person"
 	" WHERE kind = 'cadre' AND deceased_on IS NULL AND transferred_out_on IS NULL"
 	" AND birth_date <= $1::date - make_interval(years => $2::int)"
-	" AND ($3::bigint IS NULL OR unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $3::bigint))";
+	" AND ($3::bigint IS NULL OR unit_id = ANY (yh.subtree($3::bigint)))";
 static const char Q_BIRTHDAYS[] =
 	"INSERT INTO yh.obligation (person_id, unit_id, occasion, title, due_on, window_start, window_end, source)"
 	" SELECT b.person_id, b.unit_id, '重要生日', b.age || $4, b.due, b.due - $5::int, b.due + $6::int, 'birthday'"

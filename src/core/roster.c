@@ -50,8 +50,8 @@ static const char Q_SURVIVORS[] =
 
 static const char Q_LIST[] =
 	"WITH f AS (SELECT p.id, p.name FROM yh.person p"
-	" WHERE ($1::bigint IS NULL OR p.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $1::bigint))"
-	" AND ($2::bigint IS NULL OR p.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $2::bigint))"
+	" WHERE ($1::bigint IS NULL OR p.unit_id = ANY (yh.subtree($1::bigint)))"
+	" AND ($2::bigint IS NULL OR p.unit_id = ANY (yh.subtree($2::bigint)))"
 	" AND ($3::text IS NULL OR p.category = $3) AND ($4::text IS NULL OR p.kind = $4)"
 	" AND ($5::int IS NULL OR p.birth_date <= ($7::date - make_interval(years => $5::int))::date)"
 	" AND ($6::int IS NULL OR p.birth_date > ($7::date - make_interval(years => $6::int + 1))::date)"

@@ -32,8 +32,8 @@ static const char Q_EXPORT[] =
 	" to_char(p.added_on, 'YYYY-MM-DD') AS added_on, p.note"
 	" FROM yh.person p JOIN yh.unit u ON u.id = p.unit_id"
 	" WHERE p.kind = 'cadre' AND p.deceased_on IS NULL AND p.transferred_out_on IS NULL"
-	" AND ($1::bigint IS NULL OR p.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $1::bigint))"
-	" AND ($2::bigint IS NULL OR p.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $2::bigint))"
+	" AND ($1::bigint IS NULL OR p.unit_id = ANY (yh.subtree($1::bigint)))"
+	" AND ($2::bigint IS NULL OR p.unit_id = ANY (yh.subtree($2::bigint)))"
 	" AND ($3::text IS NULL OR p.category = $3) ORDER BY u.code, p.name, p.id";
 
 static int write_rows(yh_table *t, const yh_rows *rows, int full, yh_err *err)

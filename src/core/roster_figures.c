@@ -25,8 +25,8 @@
 	"  OR p.deceased_on <= p.transferred_out_on) THEN 'deceased'" \
 	"  WHEN p.transferred_out_on IS NOT NULL THEN 'transferred_out' END AS exit_kind) x" \
 	" WHERE p.kind = 'cadre'" \
-	" AND ($1::bigint IS NULL OR p.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $1::bigint))" \
-	" AND ($2::bigint IS NULL OR p.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $2::bigint))" \
+	" AND ($1::bigint IS NULL OR p.unit_id = ANY (yh.subtree($1::bigint)))" \
+	" AND ($2::bigint IS NULL OR p.unit_id = ANY (yh.subtree($2::bigint)))" \
 	" AND (x.exit_on IS NULL OR x.exit_on >= p.added_on))"
 
 #define IS_START "(p.added_on < $3::date AND (p.exit_on IS NULL OR p.exit_on >= $3::date))"
@@ -75,8 +75,8 @@ static const char Q_YEAR_CLOSE[] = ROSTER_CTE
  */
 static const char Q_RECONCILE[] = ROSTER_CTE
 	", s AS (SELECT y.person_id AS id, y.category, y.rank FROM yh.roster_year_end y WHERE $6::bool AND y.year = $5::int"
-	"  AND ($1::bigint IS NULL OR y.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $1::bigint))"
-	"  AND ($2::bigint IS NULL OR y.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $2::bigint))"
+	"  AND ($1::bigint IS NULL OR y.unit_id = ANY (yh.subtree($1::bigint)))"
+	"  AND ($2::bigint IS NULL OR y.unit_id = ANY (yh.subtree($2::bigint)))"
 	"  UNION ALL SELECT p.id, p.category, p.rank FROM c p WHERE NOT $6::bool AND " IS_START "),"
 	" per AS (SELECT coalesce(p.id, s.id) AS id, s.id IS NOT NULL AS in_start, s.category AS s_cat, s.rank AS s_rank,"
 	"  p.id IS NOT NULL AS visible, CASE WHEN p.id IS NULL THEN s.category ELSE p.category END AS cat,"

@@ -72,7 +72,7 @@ static const char Q_LIST[] =
 	" SELECT v.uid AS id, p.uid AS person_id, p.name, u.code AS unit, v.visited_at, v.visited_on,"
 	" v.occasion, v.mode, array_to_string(v.staff, ',') AS staff, v.condolence_fen, v.revision"
 	" FROM yh.visit v JOIN yh.person p ON p.id = v.person_id JOIN yh.unit u ON u.id = p.unit_id"
-	" WHERE ($1::bigint IS NULL OR p.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $1::bigint))"
+	" WHERE ($1::bigint IS NULL OR p.unit_id = ANY (yh.subtree($1::bigint)))"
 	" AND ($2::uuid IS NULL OR p.uid = $2::uuid) AND ($3::date IS NULL OR v.visited_on >= $3::date)"
 	" AND ($4::date IS NULL OR v.visited_on <= $4::date) AND ($5::text IS NULL OR v.occasion = $5)"
 	" AND ($6::text IS NULL OR v.mode = $6)"

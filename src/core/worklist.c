@@ -33,7 +33,7 @@ static const yh_field_spec filter_spec[] = {
 };
 
 #define IN_SCOPE \
-	" ($1::bigint IS NULL OR p.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $1::bigint))"
+	" ($1::bigint IS NULL OR p.unit_id = ANY (yh.subtree($1::bigint)))"
 #define ACTIVE_IN_SCOPE " p.deceased_on IS NULL AND p.transferred_out_on IS NULL AND" IN_SCOPE
 #define CASEWORKER_OF_P \
 	" AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM yh.care_plan c2 WHERE c2.person_id = p.id" \
@@ -46,7 +46,7 @@ static const yh_field_spec filter_spec[] = {
  */
 #define OB_WHERE \
 	" o.state = 'open' AND" DUE("o.due_on") \
-	" AND ($1::bigint IS NULL OR o.unit_id IN (SELECT descendant FROM yh.unit_closure WHERE ancestor = $1::bigint))" \
+	" AND ($1::bigint IS NULL OR o.unit_id = ANY (yh.subtree($1::bigint)))" \
 	" AND ($2::bigint IS NULL OR o.person_id IN (SELECT person_id FROM yh.care_plan WHERE caseworker_id = $2::bigint))"
 
 static const char Q_WORKLIST[] =
