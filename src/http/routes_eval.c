@@ -396,7 +396,7 @@ static int demo_load(yh_req *r)
 
 const yh_route yh_routes_eval[] = {
 	{ "GET", "/api/v1/budget-items", budget_items, 0, "budget_items" },
-	{ "POST", "/api/v1/budget/import", budget_import, 0, "budget_import" },
+	{ "POST", "/api/v1/budget/import", budget_import, YH_ROUTE_UPLOAD, "budget_import" },
 	{ "GET", "/api/v1/budget/:year", budget_get, 0, "budget_get" },
 	{ "PUT", "/api/v1/budget/:year", budget_put, 0, "budget_set" },
 	{ "GET", "/api/v1/budget/:year/figures", budget_figures, 0, "budget_figures" },

@@ -327,7 +327,7 @@ const yh_route yh_routes_pay[] = {
 	{ "POST", "/api/v1/batches/:id/cancel", batch_cancel, 0, "batch_cancel" },
 	{ "POST", "/api/v1/batches/:id/export", batch_export, 0, "batch_export" },
 	{ "POST", "/api/v1/batches/:id/settle", batch_settle, 0, "batch_settle" },
-	{ "POST", "/api/v1/batches/:id/result", batch_result, 0, "batch_result" },
+	{ "POST", "/api/v1/batches/:id/result", batch_result, YH_ROUTE_UPLOAD, "batch_result" },
 	{ "POST", "/api/v1/batches/:id/reissue", batch_reissue, 0, "batch_reissue" },
 	{ "GET", "/api/v1/payments/figures", payment_figures, 0, "payment_figures" },
 	{ "POST", "/api/v1/payments/:ref/reverse", payment_reverse, 0, "payment_reverse" },

@@ -407,6 +407,14 @@ static void log_request(yh_req *r)
 	yh_log_set_request_id(NULL);
 }
 
+/* How much of an oversized body is read and dropped before the 413 is sent. */
+static size_t discard_bound(size_t max_body)
+{
+	size_t extra = 4 * max_body;
+
+	return max_body + (extra < (16u << 20) ? extra : (16u << 20));
+}
+
 static void reply_now(yh_req *r, int code, const char *field, const char *msg)
 {
 	yh_err e;
@@ -461,7 +469,16 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		r->max_body = (r->found > 0 && (r->route->flags & YH_ROUTE_UPLOAD)) ? s->opts.max_upload : s->opts.max_body;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > r->max_body) {
-			/* refuse before reading a byte of it */
+			/*
+			 * Answering before the body is read makes the close reset the
+			 * connection, and a client still sending may lose the 413 to the
+			 * reset. A body within the discard bound is read and dropped
+			 * first; only a huge one is refused before a byte of it.
+			 */
+			if (strtoull(cl, NULL, 10) <= discard_bound(r->max_body)) {
+				r->too_big = 1;
+				return MHD_YES;
+			}
 			reply_now(r, YH_ETOOBIG, NULL, "request body too large");
 			r->state = RS_DONE;
 			log_request(r);
@@ -497,7 +514,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		/* a chunked body without a length: discard the rest, but not forever */
 		r->discarded += r->too_big ? *upload_data_size : 0;
 		*upload_data_size = 0;
-		if (r->discarded > 4 * r->max_body)
+		if (r->discarded > discard_bound(r->max_body))
 			return MHD_NO;
 		return MHD_YES;
 	}

@@ -55,6 +55,7 @@ static inline long rl_http_n(const char *method, const char *path, const char *t
 	struct rl_buf m = { 0 };
 	char url[2048], line[512];
 	long status = -1;
+	CURLcode cr;
 
 	if (out)
 		*out = NULL;
@@ -83,8 +84,15 @@ static inline long rl_http_n(const char *method, const char *path, const char *t
 	}
 	h = curl_slist_append(h, "Expect:");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	if (curl_easy_perform(c) == CURLE_OK)
+	cr = curl_easy_perform(c);
+	if (cr == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	else if (m.p == NULL) {
+		/* say why, so that a failure report names the transport error */
+		char why[256];
+		snprintf(why, sizeof(why), "curl: %s", curl_easy_strerror(cr));
+		rl_on_data(why, 1, strlen(why), &m);
+	}
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
 	if (out)

@@ -72,8 +72,13 @@ static void test_body_limit(void)
 	memset(big, 'a', n + 31);
 	memcpy(big, "{\"code\":\"", 9);
 	strcpy(big + n, "\"}");
-	CU_ASSERT_EQUAL(yh_t_http("POST", "/api/v1/units", yh_t_token("admin"), big, NULL, &body), 413);
-	free(body);
+	/* repeated: the 413 must reach a client that is still sending, every time */
+	for (int i = 0; i < 20; i++) {
+		CU_ASSERT_EQUAL(yh_t_http("POST", "/api/v1/units", yh_t_token("admin"), big, NULL, &body), 413);
+		CU_ASSERT_PTR_NOT_NULL(body ? strstr(body, "\"code\"") : NULL);
+		free(body);
+		body = NULL;
+	}
 	free(big);
 }
 
