@@ -10,6 +10,8 @@ enum { YH_LOG_DEBUG = 0, YH_LOG_INFO, YH_LOG_WARN, YH_LOG_ERROR, YH_LOG_OFF };
 
 void yh_log_set_level(int level);
 int yh_log_level(void);
+/* "debug", "info", "warn" or "error" -> its level; NULL or anything else gives dflt. */
+int yh_log_level_parse(const char *name, int dflt);
 /* Sets the request id shown on this thread's log lines; NULL clears it. */
 void yh_log_set_request_id(const char *rid);
 void yh_log_write(int level, const char *file, int line, const char *fmt, ...)

@@ -27,6 +27,14 @@ int yh_unit_add(yh_db *db, const yh_actor *a, const yh_fields *in, char **out, y
 int yh_unit_list(yh_db *db, const yh_actor *a, char **out, yh_err *err);
 /* Resolves a unit code or uid to its internal id; YH_EINVAL naming field when unknown. */
 int yh_unit_resolve(yh_db *db, const char *code_or_uid, const char *field, long long *id, yh_err *err);
+/*
+ * The ids of unit_id's subtree as an array literal for "col = ANY($n::bigint[])",
+ * or *out = NULL when unit_id is NULL or the root (every unit: no filter). A
+ * literal, not yh.subtree() in the query, so that the planner sees how many
+ * rows the filter keeps and the set is computed once, not once per row.
+ * The caller frees *out.
+ */
+int yh_unit_subtree_ids(yh_db *db, const char *unit_id, char **out, yh_err *err);
 
 /* Fields: username, display_name, role, unit; password separately (>= 10 characters). */
 int yh_staff_add(yh_db *db, const yh_actor *a, const yh_fields *in, const char *password,

@@ -108,7 +108,8 @@ int main(int argc, char **argv)
 
 	yh_err_clear(&err);
 	yh_i18n_init();
-	yh_log_set_level(getenv("YINHUI_LOG_LEVEL") ? YH_LOG_DEBUG : YH_LOG_WARN);
+	/* quiet by default: a tool prints its answer, not its diary */
+	yh_log_set_level(yh_log_level_parse(getenv("YINHUI_LOG_LEVEL"), YH_LOG_WARN));
 	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
 		if (strcmp(argv[i], "--json") == 0) {
 			cli.json = 1;

@@ -11,39 +11,38 @@
 
 #include "core/case_internal.h"
 #include "yinhui/casework.h"
+#include "yinhui/staff.h"
 #include "yinhui/validate.h"
 
-#define SUBTREE(col) " " col " = ANY (yh.subtree($3::bigint))"
-#define IN_SCOPE " ($3::bigint IS NULL OR" SUBTREE("p.unit_id") ")"
+/* $3: the unit subtree as an id array (yh_unit_subtree_ids), NULL for every unit */
+#define SUBTREE(col) " " col " = ANY ($3::bigint[])"
+#define IN_SCOPE " ($3::bigint[] IS NULL OR" SUBTREE("p.unit_id") ")"
 /* visits of the period in the subtree: an index-only scan of visit_on when no unit is named */
 #define V_WHERE \
 	" v.visited_on BETWEEN $1::date AND $2::date" \
-	" AND ($3::bigint IS NULL OR v.person_id IN (SELECT p.id FROM yh.person p WHERE" SUBTREE("p.unit_id") "))"
+	" AND ($3::bigint[] IS NULL OR v.person_id IN (SELECT p.id FROM yh.person p WHERE" SUBTREE("p.unit_id") "))"
 /* obligations due in the period (cancelled ones were never due); obligation.unit_id follows the person */
 #define O_WHERE \
 	" o.due_on BETWEEN $1::date AND $2::date AND o.state <> 'cancelled'" \
-	" AND ($3::bigint IS NULL OR" SUBTREE("o.unit_id") ")"
+	" AND ($3::bigint[] IS NULL OR" SUBTREE("o.unit_id") ")"
 #define OCCASIONS "ARRAY['重大节日','重要生日','重病住院','酷暑严寒','遇到困难','临终去世','日常联系','送医上门','送学上门','调研访谈']"
 #define MODES "ARRAY['上门','医院','电话','视频']"
+/* the day plans are judged on; a sub-select so that it is computed once, not per row */
+#define AS_OF "(SELECT least($2::date, yh.today()))"
 #define PLANS_AS_OF \
-	" FROM yh.care_plan c JOIN yh.person p ON p.id = c.person_id, (SELECT least($2::date, yh.today()) AS as_of) d" \
-	" WHERE (p.deceased_on IS NULL OR p.deceased_on > d.as_of)" \
-	" AND (p.transferred_out_on IS NULL OR p.transferred_out_on > d.as_of)" \
-	" AND (c.created_at AT TIME ZONE 'Asia/Shanghai')::date <= d.as_of AND" IN_SCOPE
+	" FROM yh.care_plan c JOIN yh.person p ON p.id = c.person_id" \
+	" WHERE (p.deceased_on IS NULL OR p.deceased_on > " AS_OF ")" \
+	" AND (p.transferred_out_on IS NULL OR p.transferred_out_on > " AS_OF ")" \
+	" AND c.created_at < (SELECT (least($2::date, yh.today()) + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')" \
+	" AND" IN_SCOPE
 
 /* One pass over the visits grouped by occasion and mode, one for distinct persons, one over the obligations. */
 static const char Q_FIGURES[] =
 	"WITH vg AS MATERIALIZED ("
 	" SELECT v.occasion, v.mode, count(*) AS n, sum(v.condolence_fen) AS fen FROM yh.visit v WHERE" V_WHERE
 	" GROUP BY v.occasion, v.mode),"
-	/* only met obligations need their visit (and event): the planner then costs the lookups right */
-	" ob AS ("
-	" SELECT o.state, o.due_on, NULL::date AS met_on, NULL::date AS event_on"
-	" FROM yh.obligation o WHERE" O_WHERE " AND o.state <> 'met'"
-	" UNION ALL"
-	" SELECT o.state, o.due_on, mv.visited_on, e.occurred_on FROM yh.obligation o"
-	" JOIN yh.visit mv ON mv.id = o.met_by LEFT JOIN yh.event e ON e.id = o.event_id"
-	" WHERE" O_WHERE " AND o.state = 'met'),"
+	" ob AS (SELECT o.state, o.due_on, o.met_on, e.occurred_on AS event_on FROM yh.obligation o"
+	" LEFT JOIN yh.event e ON e.id = o.event_id WHERE" O_WHERE "),"
 	" oa AS ("
 	" SELECT count(*) AS opened, count(*) FILTER (WHERE state <> 'waived') AS due,"
 	" count(*) FILTER (WHERE state = 'met') AS met,"
@@ -52,11 +51,11 @@ static const char Q_FIGURES[] =
 	" percentile_cont(0.5) WITHIN GROUP (ORDER BY met_on - event_on)"
 	"  FILTER (WHERE state = 'met' AND event_on IS NOT NULL) AS median FROM ob),"
 	" pl AS ("
-	" SELECT count(*) FILTER (WHERE c.next_review_on >= d.as_of) AS current,"
-	" count(*) FILTER (WHERE c.next_review_on < d.as_of) AS overdue" PLANS_AS_OF ")"
+	" SELECT count(*) FILTER (WHERE c.next_review_on >= " AS_OF ") AS current,"
+	" count(*) FILTER (WHERE c.next_review_on < " AS_OF ") AS overdue" PLANS_AS_OF ")"
 	" SELECT json_build_object('from', $1::date, 'to', $2::date, 'unit', NULLIF($4::text, ''),"
 	" 'visits.count', (SELECT coalesce(sum(n), 0) FROM vg),"
-	" 'visits.persons', (SELECT count(*) FROM (SELECT DISTINCT v.person_id FROM yh.visit v WHERE" V_WHERE ") x),"
+	" 'visits.persons', (SELECT count(DISTINCT v.person_id) FROM yh.visit v WHERE" V_WHERE "),"
 	" 'visits.illness', (SELECT coalesce(sum(n), 0) FROM vg WHERE occasion = '重病住院' OR mode = '医院'),"
 	" 'visits.by_occasion', (SELECT json_object_agg(t.o, coalesce((SELECT sum(n) FROM vg WHERE vg.occasion = t.o), 0)"
 	"  ORDER BY t.i) FROM unnest(" OCCASIONS ") WITH ORDINALITY AS t(o, i)),"
@@ -95,12 +94,12 @@ static const char Q_PERSON_RECORDS[] =
 static const char Q_OB_RECORDS[] =
 	"SELECT coalesce(jsonb_agg(yh.obligation_json(x.o) || jsonb_build_object('event_on', x.event_on,"
 	" 'days_to_visit', x.days) ORDER BY (x.o).due_on, (x.o).id), '[]')::text"
-	" FROM (SELECT o, e.occurred_on AS event_on, mv.visited_on - e.occurred_on AS days"
+	" FROM (SELECT o, e.occurred_on AS event_on, o.met_on - e.occurred_on AS days"
 	"  FROM yh.obligation o"
-	"  LEFT JOIN yh.visit mv ON mv.id = o.met_by LEFT JOIN yh.event e ON e.id = o.event_id"
+	"  LEFT JOIN yh.event e ON e.id = o.event_id"
 	"  WHERE" O_WHERE
 	"  AND CASE $4::text WHEN 'due' THEN o.state <> 'waived' WHEN 'met' THEN o.state = 'met'"
-	"   WHEN 'met_on_time' THEN o.state = 'met' AND mv.visited_on <= o.due_on"
+	"   WHEN 'met_on_time' THEN o.state = 'met' AND o.met_on <= o.due_on"
 	"   WHEN 'waived' THEN o.state = 'waived' WHEN 'open' THEN o.state = 'open'"
 	"   WHEN 'event_met' THEN o.state = 'met' AND e.id IS NOT NULL ELSE $5::text IS NULL END"
 	"  ORDER BY o.due_on, o.id LIMIT 10000) x";
@@ -110,7 +109,7 @@ static const char Q_PLAN_RECORDS[] =
 	" 'last_reviewed_on', c.last_reviewed_on, 'caseworker', (SELECT username FROM yh.staff WHERE id = c.caseworker_id),"
 	" 'care_file', c.care_file, 'revision', c.revision) ORDER BY c.next_review_on, c.id), '[]')::text"
 	PLANS_AS_OF
-	" AND CASE $4::text WHEN 'overdue' THEN c.next_review_on < d.as_of ELSE c.next_review_on >= d.as_of END"
+	" AND CASE $4::text WHEN 'overdue' THEN c.next_review_on < " AS_OF " ELSE c.next_review_on >= " AS_OF " END"
 	" AND $1::date <= $2::date AND $5::text IS NULL";
 
 typedef struct figure {
@@ -140,10 +139,14 @@ static const figure figures[] = {
 	{ "plans.overdue", Q_PLAN_RECORDS, "overdue", 0 },
 };
 
-/* Authorises, checks the period and resolves the unit: p[0..3] = from, to, scope, unit code. */
+/*
+ * Authorises, checks the period and resolves the unit: p[0..3] = from, to,
+ * the subtree's unit ids (*subtree, the caller frees it), unit code.
+ */
 static int prepare(yh_db *db, const yh_actor *a, const char *from, const char *to, const char *unit,
-	char scope_buf[24], char code[48], const char **p, yh_err *err)
+	char **subtree, char code[48], const char **p, yh_err *err)
 {
+	char scope_buf[24];
 	int y, m, d, rc;
 
 	rc = yh_authz(a, YH_P_CASE_READ, err);
@@ -155,10 +158,14 @@ static int prepare(yh_db *db, const yh_actor *a, const char *from, const char *t
 		rc = yh_date_parse_ymd(to, &y, &m, &d, err, "to");
 	if (rc == 0 && strcmp(from, to) > 0)
 		rc = yh_err_set(err, YH_EINVAL, "to", "is before from");
+	*subtree = NULL;
 	if (rc == 0)
 		rc = yh_case_scope(db, a, unit, scope_buf, &p[2], code, err);
+	if (rc == 0)
+		rc = yh_unit_subtree_ids(db, p[2], subtree, err);
 	p[0] = from;
 	p[1] = to;
+	p[2] = *subtree;
 	p[3] = code;
 	return rc;
 }
@@ -190,14 +197,15 @@ static int query_nojit(yh_db *db, char **out, const char *sql, int n, const char
 int yh_case_figures(yh_db *db, const yh_actor *a, const char *from, const char *to, const char *unit,
 	char **out, yh_err *err)
 {
-	char scope_buf[24], code[48];
+	char code[48], *subtree = NULL;
 	const char *p[4];
 	int rc;
 
 	*out = NULL;
-	rc = prepare(db, a, from, to, unit, scope_buf, code, p, err);
+	rc = prepare(db, a, from, to, unit, &subtree, code, p, err);
 	if (rc == 0)
 		rc = query_nojit(db, out, Q_FIGURES, 4, p, err);
+	free(subtree);
 	return rc;
 }
 
@@ -212,7 +220,7 @@ static int in_list(const char *const *list, const char *s)
 int yh_case_figure_records(yh_db *db, const yh_actor *a, const char *fcode, const char *from,
 	const char *to, const char *unit, char **out, yh_err *err)
 {
-	char scope_buf[24], code[48];
+	char code[48], *subtree = NULL;
 	const char *p[5], *key = NULL;
 	const figure *fig = NULL;
 	int rc;
@@ -234,10 +242,11 @@ int yh_case_figure_records(yh_db *db, const yh_actor *a, const char *fcode, cons
 	if (fig->has_key && key != NULL &&
 	    !in_list(strcmp(fig->filter, "mode") == 0 ? yh_case_modes : yh_case_occasions, key))
 		return yh_err_set(err, YH_EINVAL, "code", "unknown %s \"%.40s\"", fig->filter, key);
-	rc = prepare(db, a, from, to, unit, scope_buf, code, p, err);
-	if (rc != 0)
-		return rc;
+	rc = prepare(db, a, from, to, unit, &subtree, code, p, err);
 	p[3] = fig->has_key && key == NULL ? "all" : fig->filter;
 	p[4] = key;
-	return query_nojit(db, out, fig->sql, 5, p, err);
+	if (rc == 0)
+		rc = query_nojit(db, out, fig->sql, 5, p, err);
+	free(subtree);
+	return rc;
 }

@@ -13,36 +13,43 @@
 #include "yinhui/staff.h"
 #include "yinhui/validate.h"
 
-/* The lines of the window: $1 from, $2 to, $3 unit subtree (NULL = all), $4 programme (NULL = all). */
-#define WINDOW \
-	"WITH l AS (SELECT l.*, g.kind AS pkind, g.budget_line, g.code AS pcode," \
-	"  CASE WHEN l.kind = 'payment' THEN l.amount_fen + coalesce((SELECT sum(r.amount_fen)" \
-	"   FROM yh.payment_line r WHERE r.reverses = l.id), 0) END AS net_fen" \
+/*
+ * The lines of the window with the given columns of payment_line l: $1 from,
+ * $2 to, $3 the unit subtree's ids (NULL = all), $4 programme (NULL = all).
+ */
+#define WINDOW_OF(cols) \
+	"WITH l AS (SELECT " cols ", g.kind AS pkind, g.budget_line, g.code AS pcode," \
+	"  CASE WHEN l.kind = 'payment' THEN l.amount_fen + coalesce(r.fen, 0) END AS net_fen" \
 	" FROM yh.payment_line l JOIN yh.programme g ON g.id = l.programme_id" \
+	" LEFT JOIN (SELECT reverses, sum(amount_fen) AS fen FROM yh.payment_line WHERE reverses IS NOT NULL" \
+	"  GROUP BY reverses) r ON r.reverses = l.id" \
 	" WHERE l.period_start BETWEEN $1::date AND $2::date" \
-	"  AND ($3::bigint IS NULL OR l.unit_id IN (SELECT c.descendant FROM yh.unit_closure c WHERE c.ancestor = $3::bigint))" \
+	"  AND ($3::bigint[] IS NULL OR l.unit_id = ANY ($3::bigint[]))" \
 	"  AND ($4::bigint IS NULL OR l.programme_id = $4::bigint)) "
+#define WINDOW WINDOW_OF("l.*")
 
 /* A paid payment that still counts (not reversed in full). */
 #define COUNTS "l.kind = 'payment' AND l.status = 'paid' AND l.net_fen > 0"
 
+/* one pass over the year's lines, narrow: the figures need eight columns, not the bank details */
 static const char Q_FIGURES[] =
-	WINDOW "SELECT json_build_object("
-	" 'subsidies.amount_fen', (SELECT coalesce(sum(l.amount_fen), 0) FROM l WHERE l.pkind = 'subsidy' AND l.status = 'paid'),"
-	" 'subsidies.payments', (SELECT count(*) FROM l WHERE l.pkind = 'subsidy' AND " COUNTS "),"
-	" 'subsidies.beneficiaries', (SELECT count(DISTINCT l.person_id) FROM l WHERE l.pkind = 'subsidy' AND " COUNTS "),"
-	" 'branches.allowance_branches', (SELECT count(DISTINCT m->>'branch') FROM l,"
-	"  jsonb_array_elements(l.detail->'months') m WHERE l.pkind = 'branch_allowance' AND " COUNTS "),"
-	" 'branches.allowance_secretaries', (SELECT count(DISTINCT l.person_id) FROM l"
+	WINDOW_OF("l.id, l.kind, l.status, l.amount_fen, l.person_id, l.reissue_of, l.branches")
+	"SELECT json_build_object("
+	" 'subsidies.amount_fen', coalesce(sum(l.amount_fen) FILTER (WHERE l.pkind = 'subsidy' AND l.status = 'paid'), 0),"
+	" 'subsidies.payments', count(*) FILTER (WHERE l.pkind = 'subsidy' AND " COUNTS "),"
+	" 'subsidies.beneficiaries', count(DISTINCT l.person_id) FILTER (WHERE l.pkind = 'subsidy' AND " COUNTS "),"
+	" 'branches.allowance_branches', (SELECT count(DISTINCT b) FROM l, unnest(l.branches) b"
 	"  WHERE l.pkind = 'branch_allowance' AND " COUNTS "),"
-	" 'branches.allowance_amount_fen', (SELECT coalesce(sum(l.amount_fen), 0) FROM l"
-	"  WHERE l.pkind = 'branch_allowance' AND l.status = 'paid'),"
-	" 'payments.failed', (SELECT count(*) FROM l WHERE l.kind = 'payment' AND l.status = 'failed'),"
-	" 'payments.reissued', (SELECT count(*) FROM l WHERE l.reissue_of IS NOT NULL AND l.status IN ('pending', 'paid')),"
-	" 'payments.reversals', (SELECT count(*) FROM l WHERE l.kind = 'reversal'),"
+	" 'branches.allowance_secretaries', count(DISTINCT l.person_id)"
+	"  FILTER (WHERE l.pkind = 'branch_allowance' AND " COUNTS "),"
+	" 'branches.allowance_amount_fen', coalesce(sum(l.amount_fen)"
+	"  FILTER (WHERE l.pkind = 'branch_allowance' AND l.status = 'paid'), 0),"
+	" 'payments.failed', count(*) FILTER (WHERE l.kind = 'payment' AND l.status = 'failed'),"
+	" 'payments.reissued', count(*) FILTER (WHERE l.reissue_of IS NOT NULL AND l.status IN ('pending', 'paid')),"
+	" 'payments.reversals', count(*) FILTER (WHERE l.kind = 'reversal'),"
 	" 'budget_lines', (SELECT coalesce(json_object_agg(b.budget_line, b.fen ORDER BY b.budget_line), '{}') FROM"
 	"  (SELECT l.budget_line, sum(l.amount_fen) AS fen FROM l WHERE l.status = 'paid' GROUP BY l.budget_line) b)"
-	")::text";
+	")::text FROM l";
 
 static const char Q_LINES[] =
 	WINDOW "SELECT coalesce(json_agg(json_build_object('ref', l.ref, 'batch', b.uid, 'programme', l.pcode,"
@@ -82,8 +89,9 @@ static const char Q_IN_SCOPE[] = "SELECT yh.in_scope($1::bigint, $2::bigint)::te
 
 /* Resolves the window's parameters: dates, unit subtree within the actor's scope, programme. */
 static int window(yh_db *db, const yh_actor *a, const char *from, const char *to, const char *unit,
-	const char *programme, char unit_txt[24], char prog_txt[24], const char *p[4], yh_err *err)
+	const char *programme, char **subtree, char prog_txt[24], const char *p[4], yh_err *err)
 {
+	char unit_txt[24];
 	yh_rows *g = NULL;
 	char *ok = NULL, buf[24];
 	long long id = 0;
@@ -119,6 +127,11 @@ static int window(yh_db *db, const yh_actor *a, const char *from, const char *to
 			p[3] = prog_txt;
 		}
 	}
+	/* the subtree as ids (the caller frees them): p[2] pointed into this frame */
+	*subtree = NULL;
+	if (rc == 0)
+		rc = yh_unit_subtree_ids(db, p[2], subtree, err);
+	p[2] = *subtree;
 	free(ok);
 	yh_rows_free(g);
 	return rc;
@@ -127,14 +140,15 @@ static int window(yh_db *db, const yh_actor *a, const char *from, const char *to
 int yh_pay_figures_programme(yh_db *db, const yh_actor *a, const char *from, const char *to,
 	const char *unit, const char *programme, char **out, yh_err *err)
 {
-	char unit_txt[24], prog_txt[24];
+	char prog_txt[24], *subtree = NULL;
 	const char *p[4];
 	int rc;
 
 	*out = NULL;
-	rc = window(db, a, from, to, unit, programme, unit_txt, prog_txt, p, err);
+	rc = window(db, a, from, to, unit, programme, &subtree, prog_txt, p, err);
 	if (rc == 0)
 		rc = yh_db_query_text(db, out, Q_FIGURES, 4, p, NULL, err);
+	free(subtree);
 	return rc;
 }
 
@@ -163,7 +177,7 @@ int yh_pay_figure_records_programme(yh_db *db, const yh_actor *a, const char *co
 		{ "payments.reversals", Q_LINES, NULL },
 		{ "budget_lines", Q_BUDGET, NULL },
 	};
-	char unit_txt[24], prog_txt[24];
+	char prog_txt[24], *subtree = NULL;
 	const char *p[5];
 	size_t i, n = sizeof(figures) / sizeof(figures[0]);
 	int rc;
@@ -173,12 +187,13 @@ int yh_pay_figure_records_programme(yh_db *db, const yh_actor *a, const char *co
 		;
 	if (i == n)
 		return yh_err_set(err, YH_ENOTFOUND, "code", "no payment figure \"%.60s\"", code ? code : "");
-	rc = window(db, a, from, to, unit, programme, unit_txt, prog_txt, p, err);
-	if (rc != 0)
-		return rc;
+	rc = window(db, a, from, to, unit, programme, &subtree, prog_txt, p, err);
 	p[4] = figures[i].sql == Q_LINES ? figures[i].code : figures[i].arg;
-	return yh_db_query_text(db, out, figures[i].sql, figures[i].sql == Q_BRANCHES || figures[i].sql == Q_BUDGET ? 4 : 5,
-		p, NULL, err);
+	if (rc == 0)
+		rc = yh_db_query_text(db, out, figures[i].sql,
+			figures[i].sql == Q_BRANCHES || figures[i].sql == Q_BUDGET ? 4 : 5, p, NULL, err);
+	free(subtree);
+	return rc;
 }
 
 int yh_pay_figure_records(yh_db *db, const yh_actor *a, const char *code, const char *from,

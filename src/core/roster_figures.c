@@ -14,6 +14,7 @@
 
 #include "core/roster_internal.h"
 #include "yinhui/audit.h"
+#include "yinhui/staff.h"
 #include "yinhui/validate.h"
 
 /* Cadres in scope ($1) and unit subtree ($2) with their exit date and kind. */
@@ -132,8 +133,15 @@ static int period(yh_db *db, const yh_actor *a, const char *from, const char *to
 	p[2] = from;
 	p[3] = to;
 	if (unit != NULL && *unit != '\0') {
+		char *ids = NULL;
 		rc = yh_roster_unit(db, a, unit, "unit", unit_buf, err);
 		p[1] = unit_buf;
+		/* the root's subtree is every unit: no filter to evaluate per cadre */
+		if (rc == 0)
+			rc = yh_unit_subtree_ids(db, unit_buf, &ids, err);
+		if (rc == 0 && ids == NULL)
+			p[1] = NULL;
+		free(ids);
 	}
 	return rc;
 }

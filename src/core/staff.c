@@ -131,6 +131,19 @@ int yh_unit_resolve(yh_db *db, const char *code_or_uid, const char *field, long 
 	return rc;
 }
 
+static const char Q_UNIT_SUBTREE[] =
+	"SELECT CASE WHEN EXISTS (SELECT 1 FROM yh.unit WHERE id = $1::bigint AND parent_id IS NULL) THEN NULL"
+	" ELSE coalesce((SELECT array_agg(descendant ORDER BY descendant) FROM yh.unit_closure"
+	"  WHERE ancestor = $1::bigint)::text, '{}') END";
+
+int yh_unit_subtree_ids(yh_db *db, const char *unit_id, char **out, yh_err *err)
+{
+	*out = NULL;
+	if (unit_id == NULL)
+		return 0;
+	return yh_db_query_text(db, out, Q_UNIT_SUBTREE, 1, &unit_id, NULL, err);
+}
+
 static int check_code(const char *s, const char *field, yh_err *err)
 {
 	size_t n = strlen(s);

@@ -159,19 +159,6 @@ static int parse_listen(const char *s, char *addr, size_t n, int *port)
 	return 0;
 }
 
-static int level_of(const char *s)
-{
-	if (s == NULL)
-		return YH_LOG_INFO;
-	if (strcmp(s, "debug") == 0)
-		return YH_LOG_DEBUG;
-	if (strcmp(s, "warn") == 0)
-		return YH_LOG_WARN;
-	if (strcmp(s, "error") == 0)
-		return YH_LOG_ERROR;
-	return YH_LOG_INFO;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -236,7 +223,7 @@ int main(int argc, char **argv)
 			yh_pii_set_key_file(keyfile);
 	}
 	yh_i18n_init();
-	yh_log_set_level(level_of(yh_config_get(cfg, "log_level")));
+	yh_log_set_level(yh_log_level_parse(yh_config_get(cfg, "log_level"), YH_LOG_INFO));
 	yh_server_opts_default(&so);
 	if (parse_listen(yh_config_get(cfg, "listen"), addr, sizeof(addr), &port) != 0) {
 		fprintf(stderr, "yinhuid: listen: expected ADDR:PORT, got %s\n", yh_config_get(cfg, "listen"));

@@ -13,6 +13,16 @@ void yh_log_set_level(int level)
 	log_level = level;
 }
 
+int yh_log_level_parse(const char *name, int dflt)
+{
+	static const char *const names[] = { "debug", "info", "warn", "error" };
+
+	for (int i = 0; name != NULL && i < (int)(sizeof(names) / sizeof(names[0])); i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return dflt;
+}
+
 int yh_log_level(void)
 {
 	return log_level;

@@ -351,6 +351,8 @@ static void test_timezone_boundary(void)
 		{ NULL, NULL, NULL }
 	};
 
+	char first_vid[64] = "", first_ob[64] = "";
+
 	for (int i = 0; cases[i].at; i++) {
 		char name[32], ob[64], *out = NULL;
 		const char *person, *vid;
@@ -368,6 +370,10 @@ static void test_timezone_boundary(void)
 		CU_ASSERT_STRING_EQUAL(yh_t_json(out, "met_by"), vid);
 		CU_ASSERT_STRING_EQUAL(yh_t_json(out, "met_on"), cases[i].visited_on);
 		CU_ASSERT_STRING_EQUAL(yh_t_json(out, "on_time"), cases[i].on_time);
+		if (i == 0) {
+			snprintf(first_vid, sizeof(first_vid), "%s", vid);
+			snprintf(first_ob, sizeof(first_ob), "%s", ob);
+		}
 		free(out);
 	}
 	/* the figures agree: 3 of 6 on time */
@@ -380,6 +386,28 @@ static void test_timezone_boundary(void)
 		CU_ASSERT_STRING_EQUAL(case_fig(out, "obligations.coverage_rate", "value"), "100.00");
 		CU_ASSERT_STRING_EQUAL(case_fig(out, "obligations.timeliness_rate", "value"), "50.00");
 		CU_ASSERT_STRING_EQUAL(case_fig(out, "obligations.median_days_to_visit", "value"), "7.50");
+		free(out);
+	}
+	/* an amendment that moves the first visit two days later makes its obligation late, in the figures too */
+	{
+		char *out = NULL;
+		yh_fields *f = yh_t_fields("reason", "日期录错", "visited_at", "2025-10-12T09:00", NULL);
+		yh_err err;
+		yh_err_clear(&err);
+		CU_ASSERT_EQUAL(yh_visit_amend(T.db, &T.cw_a, first_vid, f, &out, &err), 0);
+		yh_fields_free(f);
+		free(out);
+		out = NULL;
+		CU_ASSERT_EQUAL(yh_obligation_show(T.db, &T.cw_a, first_ob, &out, &err), 0);
+		CU_ASSERT_STRING_EQUAL(yh_t_json(out, "met_on"), "2025-10-12");
+		CU_ASSERT_STRING_EQUAL(yh_t_json(out, "on_time"), "false");
+		free(out);
+		out = NULL;
+		CU_ASSERT_EQUAL(yh_case_figures(T.db, &T.admin, "2025-10-10", "2025-10-10", "chikan", &out, &err), 0);
+		CU_ASSERT_STRING_EQUAL(case_fig(out, "obligations.met_on_time", NULL), "2");
+		CU_ASSERT_STRING_EQUAL(case_fig(out, "obligations.timeliness_rate", "value"), "33.33");
+		CU_ASSERT_EQUAL(case_n("SELECT count(*) FROM yh.obligation o JOIN yh.visit v ON v.id = o.met_by"
+				       " WHERE o.met_on IS DISTINCT FROM v.visited_on", 0, NULL), 0);
 		free(out);
 	}
 }
