@@ -61,6 +61,7 @@ struct yh_req {
 	size_t max_body;
 	size_t discarded;
 	struct timespec start;
+	struct timespec picked, ran; /* a worker took it / finished it (zero: never queued) */
 	/* worker side */
 	yh_db *db;
 	yh_actor actor;
@@ -393,17 +394,29 @@ static enum MHD_Result send_reply(yh_req *r)
 	return ret;
 }
 
+static double ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
 static void log_request(yh_req *r)
 {
 	struct timespec now;
 	double ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (double)(now.tv_sec - r->start.tv_sec) * 1e3 + (double)(now.tv_nsec - r->start.tv_nsec) / 1e6;
+	ms = ms_between(&r->start, &now);
 	yh_metrics_observe(r->route ? r->route_index : -1, r->status, ms);
 	yh_log_set_request_id(r->request_id);
-	yh_log_info("%s %s %d %.1fms actor=%s", r->method, r->route ? r->route->pattern : "(unrouted)",
-		r->status, ms, r->actor.username[0] ? r->actor.username : "-");
+	/* where the time went: waiting for a worker, in the handler, and handing the reply back */
+	if (r->picked.tv_sec != 0)
+		yh_log_info("%s %s %d %.1fms actor=%s wait=%.1fms run=%.1fms", r->method,
+			r->route ? r->route->pattern : "(unrouted)", r->status, ms,
+			r->actor.username[0] ? r->actor.username : "-", ms_between(&r->start, &r->picked),
+			ms_between(&r->picked, &r->ran));
+	else
+		yh_log_info("%s %s %d %.1fms actor=%s", r->method, r->route ? r->route->pattern : "(unrouted)",
+			r->status, ms, r->actor.username[0] ? r->actor.username : "-");
 	yh_log_set_request_id(NULL);
 }
 
@@ -688,7 +701,9 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&s->mu);
 
 		atomic_fetch_add(&s->busy_workers, 1);
+		clock_gettime(CLOCK_MONOTONIC, &r->picked);
 		run_request(s, r, &db);
+		clock_gettime(CLOCK_MONOTONIC, &r->ran);
 		atomic_fetch_sub(&s->busy_workers, 1);
 		r->state = RS_DONE;
 		MHD_resume_connection(r->conn);
