@@ -787,7 +787,6 @@ int yh_server_start(yh_server **out, const yh_server_opts *o, yh_err *err)
 		MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 		MHD_OPTION_END);
 	if (s->mhd == NULL) {
 		rc = yh_err_set(err, YH_EUNAVAILABLE, "listen", "cannot listen on %s:%d (in use?)", o->listen_addr, o->port);

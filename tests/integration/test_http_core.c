@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "support.h"
+#include "yinhui/server.h"
 
 static void test_healthz(void)
 {
@@ -115,6 +116,24 @@ static void test_metrics(void)
 	free(body);
 }
 
+/* A second daemon on a port that is in use must fail, not share the port and half the requests. */
+static void test_port_in_use(void)
+{
+	yh_server_opts o;
+	yh_server *second = NULL;
+	yh_err err;
+
+	yh_server_opts_default(&o);
+	o.port = T.port;
+	o.workers = 1;
+	o.conninfo = T.conninfo;
+	yh_err_clear(&err);
+	CU_ASSERT_NOT_EQUAL(yh_server_start(&second, &o, &err), 0);
+	CU_ASSERT_STRING_EQUAL(err.field, "listen");
+	if (second)
+		yh_server_stop(second, 0);
+}
+
 static const yh_t_case cases[] = {
 	{ "healthz and readyz", test_healthz },
 	{ "login and bearer tokens", test_login_and_auth },
@@ -122,6 +141,7 @@ static const yh_t_case cases[] = {
 	{ "body size limit", test_body_limit },
 	{ "idempotency keys", test_idempotency },
 	{ "metrics", test_metrics },
+	{ "a port in use is refused", test_port_in_use },
 	{ NULL, NULL }
 };
 
