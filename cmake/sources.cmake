@@ -15,6 +15,7 @@ set(YH_CORE_SOURCES
   src/core/authz.c
   src/core/audit.c
   src/core/config.c
+  src/core/setting.c
   src/core/staff.c
   src/core/pii.c
   src/core/idempotency.c

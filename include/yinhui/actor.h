@@ -43,6 +43,7 @@ typedef enum yh_perm {
 	YH_P_EVAL_WRITE,    /* budget figures, activities, indicators */
 	YH_P_EVAL_FINALISE,
 	YH_P_AUDIT_READ,
+	YH_P_SETTINGS_MANAGE, /* change the dated settings that tune the rules */
 	YH_P_COUNT
 } yh_perm;
 

@@ -8,6 +8,7 @@
 #include "yinhui/audit.h"
 #include "yinhui/cluster.h"
 #include "yinhui/migrate.h"
+#include "yinhui/setting.h"
 #include "yinhui/staff.h"
 #include "yinhui/util.h"
 
@@ -285,6 +286,22 @@ static int cmd_unit_list(yh_cli *c, int argc, char **argv, yh_err *err)
 	return yh_cli_run_read(c, yh_unit_list, cols, err);
 }
 
+static int cmd_setting_list(yh_cli *c, int argc, char **argv, yh_err *err)
+{
+	static const char *const cols[] = { "key", "valid_from", "value", "current", "note", NULL };
+
+	(void)argc;
+	(void)argv;
+	return yh_cli_run_read(c, yh_setting_list, cols, err);
+}
+
+static int cmd_setting_set(yh_cli *c, int argc, char **argv, yh_err *err)
+{
+	static const char *const cols[] = { "key", "valid_from", "value", "note", NULL };
+
+	return yh_cli_run_fields(c, argc, argv, yh_setting_set, cols, err);
+}
+
 static int cmd_config_show(yh_cli *c, int argc, char **argv, yh_err *err)
 {
 	(void)argc;
@@ -370,6 +387,15 @@ const yh_cli_cmd yh_cmds_admin[] = {
 	  "example: yinhui unit add --code chikan --name 赤坎老干部休养所 --parent bureau --district 赤坎区" },
 	{ "unit", "list", cmd_unit_list, "yinhui unit list", "show the unit tree you can see",
 	  "example: yinhui unit list" },
+	{ "setting", "list", cmd_setting_list, "yinhui setting list", "list the settings that tune the rules",
+	  "Every setting with each dated value; \"current\" marks the one in force today\n"
+	  "(due days of must-visits, the birthdays that count, the 三重一大 threshold, scoring bands).\n\n"
+	  "example: yinhui setting list" },
+	{ "setting", "set", cmd_setting_set, "yinhui setting set --key KEY --value VALUE [--valid-from DATE] [--note TEXT]",
+	  "give a setting a new value from a day on (admin)",
+	  "The value holds from --valid-from (default today) until a later one; earlier days keep\n"
+	  "the value they had. Numbers and choices are checked against the setting's range.\n\n"
+	  "example: yinhui setting set --key obligation.illness_days --value 2 --valid-from 2026-01-01" },
 	{ "config", "show", cmd_config_show, "yinhui config show", "print the effective configuration and its sources",
 	  "Secrets are masked; each value says whether it came from the default, the file,\n"
 	  "the environment or a flag.\n\nexample: yinhui config show" },

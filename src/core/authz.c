@@ -32,6 +32,7 @@ static const struct {
 	{ YH_P_EVAL_WRITE, "evaluation.write", R(YH_ROLE_ADMIN) | R(YH_ROLE_CLERK) | R(YH_ROLE_APPROVER) },
 	{ YH_P_EVAL_FINALISE, "evaluation.finalise", R(YH_ROLE_ADMIN) | R(YH_ROLE_APPROVER) },
 	{ YH_P_AUDIT_READ, "audit.read", R(YH_ROLE_ADMIN) | R(YH_ROLE_AUDITOR) },
+	{ YH_P_SETTINGS_MANAGE, "settings.manage", R(YH_ROLE_ADMIN) },
 };
 
 const char *yh_role_name(yh_role r)

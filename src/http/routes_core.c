@@ -8,6 +8,7 @@
 #include "http/routes.h"
 #include "yinhui/audit.h"
 #include "yinhui/migrate.h"
+#include "yinhui/setting.h"
 #include "yinhui/staff.h"
 
 static int healthz(yh_req *r)
@@ -135,6 +136,16 @@ static int units_add(yh_req *r)
 	return yh_http_create(r, yh_unit_add);
 }
 
+static int settings_list(yh_req *r)
+{
+	return yh_http_read(r, yh_setting_list);
+}
+
+static int settings_set(yh_req *r)
+{
+	return yh_http_create(r, yh_setting_set);
+}
+
 static int staff_list(yh_req *r)
 {
 	yh_err err;
@@ -221,5 +232,7 @@ const yh_route yh_routes_core[] = {
 	{ "POST", "/api/v1/staff", staff_add, 0, "staff_add" },
 	{ "POST", "/api/v1/staff/:username/disable", staff_disable, 0, "staff_disable" },
 	{ "GET", "/api/v1/audit", audit_list, 0, "audit_list" },
+	{ "GET", "/api/v1/settings", settings_list, 0, "setting_list" },
+	{ "POST", "/api/v1/settings", settings_set, 0, "setting_set" },
 	{ NULL, NULL, NULL, 0, NULL }
 };

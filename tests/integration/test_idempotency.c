@@ -39,6 +39,8 @@ static const irow rows[] = {
 		"\"password\":\"pass-word-{seq}\"}", NULL, "SELECT count(*) FROM yh.staff", 0 },
 	{ "/api/v1/staff/:username/disable", "admin", "/api/v1/staff/{new:staff}/disable", "{}", NULL,
 		"SELECT count(*) FROM yh.staff WHERE disabled", 0 },
+	{ "/api/v1/settings", "admin", NULL, "{\"key\":\"obligation.grace_days\",\"value\":\"30\",\"valid_from\":\"{sday}\"}",
+		NULL, "SELECT count(*) FROM yh.setting", 0 },
 	{ "/api/v1/cadres", "cw_a", NULL, "{\"name\":\"重试{cn}\",\"id_number\":\"{idno}\",\"category\":\"退休\"}", NULL,
 		"SELECT count(*) FROM yh.person", 0 },
 	{ "/api/v1/cadres/import", "admin", NULL, "姓名,身份证号码,类别,单位\n导入{cn},{idno},退休,chikan\n", CSV,

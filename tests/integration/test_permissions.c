@@ -61,6 +61,9 @@ static const prow rows[] = {
 		"\"password\":\"pass-word-{seq}\"}", "ynnnnnn", 0, NULL },
 	{ "POST", "/api/v1/staff/:username/disable", "/api/v1/staff/{new:staff}/disable", NULL, "ynnnnnn", 0, NULL },
 	{ "GET", "/api/v1/audit", NULL, NULL, "ynnnnny", 0, NULL },
+	{ "GET", "/api/v1/settings", NULL, NULL, "yyyyyyy", 0, NULL },
+	{ "POST", "/api/v1/settings", NULL, "{\"key\":\"obligation.grace_days\",\"value\":\"30\",\"valid_from\":\"{sday}\"}",
+		"ynnnnnn", 0, NULL },
 
 	/* ---- roster: the cadre lives in chikan ---- */
 	{ "POST", "/api/v1/cadres", NULL, "{\"name\":\"新增{cn}\",\"id_number\":\"{idno}\",\"category\":\"退休\","
