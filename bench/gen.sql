@@ -169,9 +169,9 @@ ON CONFLICT DO NOTHING;
 SET session_replication_role = replica;
 
 \echo 'care plans'
-INSERT INTO care_plan (uid, person_id, revision, health, care_level, living_situation, caseworker_id,
+INSERT INTO care_plan (uid, person_id, unit_id, revision, health, care_level, living_situation, caseworker_id,
   next_review_on, last_reviewed_on, created_at, updated_at, updated_by)
-SELECT md5('plan:' || p.id)::uuid, p.id, 1, '慢性病，病情稳定', p.care_level, p.living_situation, s.id,
+SELECT md5('plan:' || p.id)::uuid, p.id, p.unit_id, 1, '慢性病，病情稳定', p.care_level, p.living_situation, s.id,
   :'today'::date - 45 + (p.id % 150)::int, :'today'::date - 45 + (p.id % 150)::int - 90, '2020-01-01', '2020-01-01', s.username
 FROM person p JOIN bench.uw ON uw.unit_id = p.unit_id JOIN staff s ON s.username = 'cw_' || uw.code
 WHERE p.kind = 'cadre' AND p.deceased_on IS NULL AND p.transferred_out_on IS NULL AND p.id % 2 = 0;

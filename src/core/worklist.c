@@ -23,6 +23,7 @@
 
 #include "core/case_internal.h"
 #include "yinhui/casework.h"
+#include "yinhui/staff.h"
 
 static const yh_field_spec filter_spec[] = {
 	{ "unit", YH_FT_TEXT, 0, 60, NULL },
@@ -32,8 +33,9 @@ static const yh_field_spec filter_spec[] = {
 	{ "limit", YH_FT_INT, 0, 2000, NULL },
 };
 
+/* $1: the scope's unit ids as an array (yh_unit_subtree_ids), NULL for the whole tree */
 #define IN_SCOPE \
-	" ($1::bigint IS NULL OR p.unit_id = ANY (yh.subtree($1::bigint)))"
+	" ($1::bigint[] IS NULL OR p.unit_id = ANY ($1::bigint[]))"
 #define ACTIVE_IN_SCOPE " p.deceased_on IS NULL AND p.transferred_out_on IS NULL AND" IN_SCOPE
 #define CASEWORKER_OF_P \
 	" AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM yh.care_plan c2 WHERE c2.person_id = p.id" \
@@ -46,7 +48,7 @@ static const yh_field_spec filter_spec[] = {
  */
 #define OB_WHERE \
 	" o.state = 'open' AND" DUE("o.due_on") \
-	" AND ($1::bigint IS NULL OR o.unit_id = ANY (yh.subtree($1::bigint)))" \
+	" AND ($1::bigint[] IS NULL OR o.unit_id = ANY ($1::bigint[]))" \
 	" AND ($2::bigint IS NULL OR o.person_id IN (SELECT person_id FROM yh.care_plan WHERE caseworker_id = $2::bigint))"
 
 static const char Q_WORKLIST[] =
@@ -54,14 +56,14 @@ static const char Q_WORKLIST[] =
 	" SELECT o.id, o.uid, o.person_id, o.occasion, o.title, o.due_on FROM yh.obligation o WHERE" OB_WHERE
 	" ORDER BY o.due_on, o.id LIMIT $5::int),"
 	/*
-	 * All due plans in scope first, then the page: planned without the LIMIT,
-	 * a unit's plans are found by a join instead of walking every due plan of
-	 * the bureau in date order (the total needs them all anyway).
+	 * All due plans in scope first, then the page (the total needs them all
+	 * anyway): a unit's due plans are one range of care_plan_unit_review.
 	 */
 	" rv_all AS MATERIALIZED ("
 	" SELECT c.id, c.uid, c.person_id, c.next_review_on, c.caseworker_id"
 	" FROM yh.care_plan c JOIN yh.person p ON p.id = c.person_id"
-	" WHERE" DUE("c.next_review_on") " AND" ACTIVE_IN_SCOPE
+	" WHERE" DUE("c.next_review_on") " AND p.deceased_on IS NULL AND p.transferred_out_on IS NULL"
+	" AND ($1::bigint[] IS NULL OR c.unit_id = ANY ($1::bigint[]))" /* the person's unit (0065) */
 	" AND ($2::bigint IS NULL OR c.caseworker_id = $2::bigint)),"
 	" rv AS ("
 	" SELECT r.*, (SELECT count(*) FROM rv_all) AS total FROM rv_all r"
@@ -155,7 +157,7 @@ int yh_worklist_filter_parse(yh_worklist_filter *f, const yh_fields *in, yh_err 
 
 int yh_worklist(yh_db *db, const yh_actor *a, const yh_worklist_filter *f, char **out, yh_err *err)
 {
-	char scope_buf[24], cw[24], within[16], lim[16];
+	char scope_buf[24], cw[24], within[16], lim[16], *subtree = NULL;
 	const char *p[5];
 	int rc;
 
@@ -168,13 +170,13 @@ int yh_worklist(yh_db *db, const yh_actor *a, const yh_worklist_filter *f, char 
 	if (f->limit < 1 || f->limit > 2000)
 		return yh_err_set(err, YH_EINVAL, "limit", "must be between 1 and 2000");
 	rc = yh_case_scope(db, a, f->unit, scope_buf, &p[0], NULL, err);
-	if (rc != 0)
-		return rc;
+	/* the planner sees the subtree's size: a county walks its own obligations, not the bureau's */
+	if (rc == 0)
+		rc = yh_unit_subtree_ids(db, p[0], &subtree, err);
+	p[0] = subtree;
 	p[1] = NULL;
-	if (f->caseworker && *f->caseworker) {
+	if (rc == 0 && f->caseworker && *f->caseworker) {
 		rc = yh_case_staff_id(db, a, f->caseworker, "caseworker", cw, err);
-		if (rc != 0)
-			return rc;
 		p[1] = cw;
 	}
 	snprintf(within, sizeof(within), "%d", f->within_days);
@@ -182,5 +184,8 @@ int yh_worklist(yh_db *db, const yh_actor *a, const yh_worklist_filter *f, char 
 	p[2] = within;
 	p[3] = f->overdue_only ? "t" : "f";
 	p[4] = lim;
-	return yh_db_query_text(db, out, Q_WORKLIST, 5, p, NULL, err);
+	if (rc == 0)
+		rc = yh_db_query_text(db, out, Q_WORKLIST, 5, p, NULL, err);
+	free(subtree);
+	return rc;
 }

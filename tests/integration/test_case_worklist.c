@@ -247,8 +247,26 @@ static void test_roster_changes(void)
 
 	CU_ASSERT_STRING_EQUAL(case_q("SELECT o.state || ' ' || o.reason FROM yh.obligation o JOIN yh.person p"
 		" ON p.id = o.person_id WHERE p.uid = $1::uuid", 1, p1), case_q("SELECT 'cancelled 迁出 (' || yh.today() || ')'", 0, NULL));
-	/* e1 moves from chikan-east to xiashan: the open obligation follows */
+	/* e1 has a plan overdue for review, seen from chikan (its unit's parent) */
+	{
+		yh_fields *f = yh_t_fields("next_review_on", case_day(-2), NULL);
+		CU_ASSERT_EQUAL(yh_plan_set(T.db, &T.cw_a, e1, f, &out, &err), 0);
+		yh_fields_free(f);
+		free(out);
+		CU_ASSERT_EQUAL(worklist(&T.cw_a, &out, &err, NULL), 0);
+		CU_ASSERT(lists(out, "reviews", e1));
+		free(out);
+	}
+	/* e1 moves from chikan-east to xiashan: the open obligation and the plan follow */
 	case_set(e1, "unit_id = (SELECT id FROM yh.unit WHERE code = 'xiashan')");
+	CU_ASSERT_EQUAL(case_n("SELECT count(*) FROM yh.care_plan c JOIN yh.person p ON p.id = c.person_id"
+		" WHERE c.unit_id <> p.unit_id", 0, NULL), 0);
+	CU_ASSERT_EQUAL(worklist(&T.cw_b, &out, &err, NULL), 0);
+	CU_ASSERT(lists(out, "reviews", e1));
+	free(out);
+	CU_ASSERT_EQUAL(worklist(&T.cw_a, &out, &err, NULL), 0);
+	CU_ASSERT_FALSE(lists(out, "reviews", e1));
+	free(out);
 	CU_ASSERT_STRING_EQUAL(case_q("SELECT u.code FROM yh.obligation o JOIN yh.person p ON p.id = o.person_id"
 		" JOIN yh.unit u ON u.id = o.unit_id WHERE p.uid = $1::uuid AND o.state = 'open'", 1, p2), "xiashan");
 	CU_ASSERT_EQUAL(worklist(&T.cw_b, &out, &err, NULL), 0);
