@@ -22,6 +22,8 @@ typedef struct yh_rows yh_rows;
  * Returns 0 or YH_EUNAVAILABLE.
  */
 int yh_db_open(yh_db **out, const char *conninfo, const char *app, yh_err *err);
+/* A second connection made exactly as db was (for work run alongside it); close with yh_db_close. */
+int yh_db_open_like(yh_db **out, yh_db *db, yh_err *err);
 void yh_db_close(yh_db *db);
 
 /* Reconnects when the connection broke. 0, or YH_EUNAVAILABLE. */

@@ -106,6 +106,47 @@ done:
 	return rc;
 }
 
+int yh_db_open_like(yh_db **out, yh_db *db, yh_err *err)
+{
+	PQconninfoOption *opts = PQconninfo(db->conn), *o;
+	const char *keys[64], *vals[64];
+	yh_db *n = NULL;
+	int k = 0, rc = 0;
+
+	*out = NULL;
+	if (opts == NULL)
+		return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
+	/* every option the first connection was made with, the password included */
+	for (o = opts; o->keyword != NULL && k < 63; o++)
+		if (o->val != NULL && o->val[0] != '\0') {
+			keys[k] = o->keyword;
+			vals[k] = o->val;
+			k++;
+		}
+	keys[k] = NULL;
+	vals[k] = NULL;
+	n = calloc(1, sizeof(*n));
+	if (n == NULL) {
+		rc = yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
+		goto done;
+	}
+	n->conn = PQconnectdbParams(keys, vals, 0);
+	if (n->conn == NULL || PQstatus(n->conn) != CONNECTION_OK) {
+		rc = yh_err_set(err, YH_EUNAVAILABLE, NULL, "database unavailable: %s",
+			n->conn ? PQerrorMessage(n->conn) : "out of memory");
+		goto done;
+	}
+	PQsetNoticeReceiver(n->conn, on_notice, n);
+	rc = session_setup(n, err);
+done:
+	PQconninfoFree(opts);
+	if (rc != 0)
+		yh_db_close(n);
+	else
+		*out = n;
+	return rc;
+}
+
 void yh_db_close(yh_db *db)
 {
 	if (db == NULL)

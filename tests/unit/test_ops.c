@@ -192,6 +192,23 @@ int main(void)
 
 	for (int i = 0; keep[i]; i++)
 		unsetenv(keep[i]);
+	/* the caller's own YINHUI_* and libpq PG* variables would show up as sources: start from none */
+	for (int again = 1; again;) {
+		extern char **environ;
+		again = 0;
+		for (char **e = environ; *e; e++)
+			if (strncmp(*e, "YINHUI_", 7) == 0 || strncmp(*e, "PG", 2) == 0) {
+				char name[128];
+				size_t n = strcspn(*e, "=");
+				if (n >= sizeof(name))
+					continue;
+				memcpy(name, *e, n);
+				name[n] = '\0';
+				unsetenv(name);
+				again = 1;
+				break;
+			}
+	}
 	snprintf(dir, sizeof(dir), "/tmp/yhops.XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return 2;
