@@ -305,7 +305,7 @@ const yh_cli_cmd yh_cmds_pay[] = {
 		"    --account '6222 0212 3456 7890' --bank-name 工商银行湛江赤坎支行" },
 	{ "enrol", "list", cmd_enrol_list,
 		"yinhui enrol list [--programme CODE] [--period P] [--date D] [--person ID] [--status payable|stopped]"
-		" [--format csv|xlsx]",
+		" [--limit N] [--offset N] [--format csv|xlsx]",
 		"enrolments with payable/stopped status and the reason for a period",
 		"Without --period the current period of each programme is used. Reasons: not_started, ended,\n"
 		"deceased, transferred_out, not_eligible, income_test, proof_of_life_overdue, no_rate.\n"

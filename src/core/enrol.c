@@ -50,8 +50,9 @@ static const char Q_PROOF[] =
 	" SELECT $1::uuid, e.person_id, e.id, $3::date, $4, $5, $6::bigint FROM yh.enrolment e WHERE e.id = $2::bigint"
 	" AND $3::date <= current_date"
 	" RETURNING json_build_object('id', uid, 'verified_on', verified_on, 'method', method, 'note', note)::text";
+/* A page in a stable order ($9 limit, NULL = all; $10 offset), its objects aggregated in that order. */
 static const char Q_LIST[] =
-	"SELECT coalesce(json_agg(json_build_object('id', e.uid, 'programme', g.code, 'person', p.uid, 'name', p.name,"
+	"SELECT coalesce(json_agg(x.j ORDER BY x.n), '[]')::text FROM (SELECT json_build_object('id', e.uid, 'programme', g.code, 'person', p.uid, 'name', p.name,"
 	" 'unit', u.code, 'start_on', e.start_on, 'end_on', e.end_on, 'holder_name', e.holder_name,"
 	" 'account', e.account_masked, 'bank_name', e.bank_name, 'period', coalesce($8, cp.label),"
 	" 'status', CASE WHEN d.reason IS NULL THEN 'payable' ELSE 'stopped' END, 'reason', d.reason,"
@@ -60,15 +61,16 @@ static const char Q_LIST[] =
 	"  WHEN 'transferred_out' THEN '已迁出 ' || p.transferred_out_on WHEN 'not_eligible' THEN '不符合资格条件'"
 	"  WHEN 'income_test' THEN '收入核查未通过' WHEN 'proof_of_life_overdue' THEN '生存认证逾期'"
 	"  WHEN 'no_rate' THEN '无适用标准' END,"
-	" 'amount_fen', d.amount_fen, 'amount', yh.pay_yuan(d.amount_fen))"
-	" ORDER BY g.code, p.name, e.start_on), '[]')::text"
+	" 'amount_fen', d.amount_fen, 'amount', yh.pay_yuan(d.amount_fen)) AS j,"
+	" row_number() OVER (ORDER BY g.code, p.name, e.start_on, e.id) AS n"
 	" FROM yh.programme g"
 	" CROSS JOIN LATERAL yh.pay_period_of(g.period, coalesce($3::date, current_date)) cp"
 	" CROSS JOIN LATERAL yh.pay_due(g.id, coalesce($4::date, cp.p_start), coalesce($5::date, cp.p_end), $6::bigint) d"
 	" JOIN yh.enrolment e ON e.id = d.enrolment_id JOIN yh.person p ON p.id = d.person_id"
 	" JOIN yh.unit u ON u.id = p.unit_id"
 	" WHERE ($1::bigint IS NULL OR g.id = $1::bigint) AND ($2::uuid IS NULL OR p.uid = $2::uuid)"
-	" AND ($7::text IS NULL OR $7 = CASE WHEN d.reason IS NULL THEN 'payable' ELSE 'stopped' END)";
+	" AND ($7::text IS NULL OR $7 = CASE WHEN d.reason IS NULL THEN 'payable' ELSE 'stopped' END)"
+	" ORDER BY n LIMIT $9::int OFFSET coalesce($10::int, 0)) x";
 
 /* Account numbers: digits only (spaces and dashes dropped), 8 to 32 of them. */
 static int normalise_account(char out[40], const char *in, yh_err *err)
@@ -192,12 +194,14 @@ int yh_enrol_list(yh_db *db, const yh_actor *a, const yh_fields *q, char **out, 
 		{ "date", YH_FT_DATE, 0, 0, NULL },
 		{ "person", YH_FT_UUID, 0, 0, NULL },
 		{ "status", YH_FT_ENUM, 0, 0, statuses },
+		{ "limit", YH_FT_INT, 0, 10000, NULL },
+		{ "offset", YH_FT_INT, 0, 0, NULL },
 	};
 	yh_values *v = NULL;
 	yh_rows *g = NULL;
 	yh_pay_period per;
 	char buf[24];
-	const char *p[8] = { NULL };
+	const char *p[10] = { NULL };
 	int rc;
 
 	*out = NULL;
@@ -222,7 +226,9 @@ int yh_enrol_list(yh_db *db, const yh_actor *a, const yh_fields *q, char **out, 
 		p[2] = yh_values_get(v, "date");
 		p[5] = yh_actor_scope(a, buf);
 		p[6] = yh_values_get(v, "status");
-		rc = yh_db_query_text(db, out, Q_LIST, 8, p, NULL, err);
+		p[8] = yh_values_get(v, "limit");
+		p[9] = yh_values_get(v, "offset");
+		rc = yh_db_query_text(db, out, Q_LIST, 10, p, NULL, err);
 	}
 	yh_rows_free(g);
 	yh_values_free(v);

@@ -78,7 +78,7 @@ static int programme_rate(yh_req *r)
 
 static int enrol_list(yh_req *r)
 {
-	static const char *const keys[] = { "programme", "period", "date", "person", "status", NULL };
+	static const char *const keys[] = { "programme", "period", "date", "person", "status", "limit", "offset", NULL };
 
 	return yh_http_list(r, keys, yh_enrol_list);
 }

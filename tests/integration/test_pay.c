@@ -693,6 +693,21 @@ static void test_permissions_and_scope(void)
 	free(out);
 	CU_ASSERT_EQUAL(yh_enrol_list(T.db, &T.auditor, f, &out, &err), 0);
 	CU_ASSERT_EQUAL(yh_t_json_len(out, ""), 2);
+	{
+		/* pages in the same order: limit 1 offset 1 is the second of the whole list */
+		char second[64], *page = NULL;
+		yh_fields *pf = yh_t_fields("programme", "scope", "limit", "1", "offset", "1", NULL);
+		snprintf(second, sizeof(second), "%s", yh_t_json(out, "1.id"));
+		CU_ASSERT_EQUAL(yh_enrol_list(T.db, &T.auditor, pf, &page, &err), 0);
+		CU_ASSERT_EQUAL(yh_t_json_len(page, ""), 1);
+		CU_ASSERT_STRING_EQUAL(yh_t_json(page, "0.id"), second);
+		free(page);
+		yh_fields_free(pf);
+		pf = yh_t_fields("programme", "scope", "limit", "-1", NULL);
+		CU_ASSERT_EQUAL(yh_enrol_list(T.db, &T.auditor, pf, &page, &err), YH_EINVAL);
+		CU_ASSERT_STRING_EQUAL(err.field, "limit");
+		yh_fields_free(pf);
+	}
 	free(out);
 	yh_fields_free(f);
 	/* the full account number is nowhere in what a read returns, nor in the audit trail */
