@@ -15,6 +15,7 @@
 #include "yinhui/audit.h"
 #include "yinhui/budget.h"
 #include "yinhui/casework.h"
+#include "yinhui/log.h"
 #include "yinhui/pay.h"
 #include "yinhui/roster.h"
 #include "yinhui/util.h"
@@ -196,8 +197,11 @@ static void *side_case_figures(void *arg)
 {
 	struct side_job *j = arg;
 
+	/* this thread's log lines carry the request's id too */
+	yh_log_set_request_id(j->a->request_id[0] ? j->a->request_id : NULL);
 	yh_err_clear(&j->err);
 	j->rc = yh_case_figures(j->db, j->a, j->from, j->to, j->unit, &j->txt, &j->err);
+	yh_log_set_request_id(NULL);
 	return NULL;
 }
 
