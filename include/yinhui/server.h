@@ -18,6 +18,7 @@ typedef struct yh_server_opts {
 	int port;                /* 0 = any free port */
 	const char *conninfo;
 	int workers;             /* database connections = requests in flight */
+	int read_workers;        /* of which at most this many run reads (GET); 0 = twice the CPUs */
 	size_t max_body;         /* bytes; larger bodies get 413 */
 	size_t max_upload;       /* bytes, for file-upload routes (CSV imports) */
 	unsigned max_conns;
@@ -26,6 +27,8 @@ typedef struct yh_server_opts {
 } yh_server_opts;
 
 void yh_server_opts_default(yh_server_opts *o);
+/* Reads run at once when read_workers is 0: twice the online CPUs (4 if unknown). */
+int yh_server_default_read_workers(void);
 /* Starts listening; *out owned by caller (yh_server_stop). */
 int yh_server_start(yh_server **out, const yh_server_opts *o, yh_err *err);
 /* The bound port (useful with port 0). */

@@ -22,6 +22,7 @@ static const struct {
 	{ "home", "YINHUI_HOME", NULL, 0, "data directory of the embedded cluster and key files" },
 	{ "listen", "YINHUI_LISTEN", "127.0.0.1:8640", 0, "daemon address:port" },
 	{ "workers", "YINHUI_WORKERS", "32", 0, "database connections = requests in flight" },
+	{ "read_workers", "YINHUI_READ_WORKERS", "0", 0, "of the workers, how many may run reads at once; 0 = twice the CPUs" },
 	{ "max_body", "YINHUI_MAX_BODY", "1048576", 0, "largest request body in bytes" },
 	{ "max_upload", "YINHUI_MAX_UPLOAD", "67108864", 0, "largest file upload (CSV import) in bytes" },
 	{ "max_connections", "YINHUI_MAX_CONNECTIONS", "1024", 0, "concurrent HTTP connections" },

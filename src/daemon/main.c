@@ -71,7 +71,8 @@ static void man_page(FILE *f)
 	roff(f, description);
 	fputs("\n.PP\nEach request runs on one of a fixed pool of database connections (\\fB\\-\\-workers\\fR);\n"
 	      "requests beyond that wait, suspended, for a free one, so as many commits are in flight as there\n"
-	      "are workers and PostgreSQL's group commit can batch them.\n"
+	      "are workers and PostgreSQL's group commit can batch them. Reads (GET) only use CPU: at most\n"
+	      "\\fBread_workers\\fR of them run at once (default twice the CPUs), the rest wait their turn.\n"
 	      "Every request is logged as one line on standard error with its request id.\n"
 	      ".SH OPTIONS\n", f);
 	for (size_t i = 0; i < NOPTIONS; i++) {
@@ -233,12 +234,15 @@ int main(int argc, char **argv)
 	so.listen_addr = addr;
 	so.port = port;
 	so.workers = yh_config_get_int(cfg, "workers", 32);
+	so.read_workers = yh_config_get_int(cfg, "read_workers", 0);
 	so.max_body = (size_t)yh_config_get_int(cfg, "max_body", 1 << 20);
 	so.max_upload = (size_t)yh_config_get_int(cfg, "max_upload", 64 << 20);
 	so.max_conns = (unsigned)yh_config_get_int(cfg, "max_connections", 1024);
 	so.timeout_s = (unsigned)yh_config_get_int(cfg, "timeout", 30);
-	if (so.workers < 1 || so.workers > 512 || so.max_body < 1024 || so.max_upload < so.max_body) {
-		fprintf(stderr, "yinhuid: workers must be 1..512, max_body at least 1024 and max_upload at least max_body\n");
+	if (so.workers < 1 || so.workers > 512 || so.read_workers < 0 || so.read_workers > 512 || so.max_body < 1024 ||
+	    so.max_upload < so.max_body) {
+		fprintf(stderr, "yinhuid: workers must be 1..512, read_workers 0..512, max_body at least 1024 and max_upload"
+			" at least max_body\n");
 		rc = 2;
 		goto done;
 	}

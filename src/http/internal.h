@@ -19,6 +19,10 @@ int yh_req_route_index(const yh_req *r);
 void yh_metrics_observe(int route_index, int status, double ms);
 /* Renders every metric in Prometheus text format, followed by extra (may be NULL). Caller frees. */
 char *yh_metrics_render(const char *extra);
-void yh_server_pool_stats(const yh_server *s, int *busy, int *waiting, int *size);
+typedef struct yh_pool_stats {
+	int size, busy, waiting;       /* workers, workers running a request, requests queued */
+	int reads, reads_peak, read_limit; /* reads running now, at most so far, allowed at once */
+} yh_pool_stats;
+void yh_server_pool_stats(yh_server *s, yh_pool_stats *out);
 
 #endif

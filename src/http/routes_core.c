@@ -45,12 +45,12 @@ static int readyz(yh_req *r)
 
 static int metrics(yh_req *r)
 {
-	int busy = 0, waiting = 0, size = 0;
+	yh_pool_stats ps;
 	char *gauges = NULL, *extra = NULL, *text;
 	yh_err err;
 
 	yh_err_clear(&err);
-	yh_server_pool_stats(yh_server_current(), &busy, &waiting, &size);
+	yh_server_pool_stats(yh_server_current(), &ps);
 	/* domain gauges come from one query; modules add theirs to yh.metric_gauges() */
 	yh_db_query_text(yh_req_db(r), &gauges, "SELECT yh.metric_gauges()", 0, NULL, NULL, &err);
 	if (asprintf(&extra,
@@ -59,8 +59,14 @@ static int metrics(yh_req *r)
 		    "# HELP yinhui_db_pool_in_use Workers running a request.\n# TYPE yinhui_db_pool_in_use gauge\n"
 		    "yinhui_db_pool_in_use %d\n"
 		    "# HELP yinhui_db_pool_waiting Requests waiting for a worker.\n# TYPE yinhui_db_pool_waiting gauge\n"
-		    "yinhui_db_pool_waiting %d\n%s",
-		    size, busy, waiting, gauges ? gauges : "") < 0)
+		    "yinhui_db_pool_waiting %d\n"
+		    "# HELP yinhui_db_pool_reads_in_use Workers running a read (GET).\n"
+		    "# TYPE yinhui_db_pool_reads_in_use gauge\nyinhui_db_pool_reads_in_use %d\n"
+		    "# HELP yinhui_db_pool_read_limit Reads allowed to run at once (read_workers).\n"
+		    "# TYPE yinhui_db_pool_read_limit gauge\nyinhui_db_pool_read_limit %d\n"
+		    "# HELP yinhui_db_pool_reads_peak Most reads running at once since start.\n"
+		    "# TYPE yinhui_db_pool_reads_peak gauge\nyinhui_db_pool_reads_peak %d\n%s",
+		    ps.size, ps.busy, ps.waiting, ps.reads, ps.read_limit, ps.reads_peak, gauges ? gauges : "") < 0)
 		extra = NULL;
 	free(gauges);
 	text = yh_metrics_render(extra);

@@ -1,4 +1,5 @@
 /* The daemon in-process over HTTP: health, login, errors, limits, idempotency. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,68 @@ static void test_metrics(void)
 	free(body);
 }
 
+/* reads and changes fired together; the fixture's server allows 2 reads at once (support.c) */
+struct shot {
+	pthread_barrier_t *go;
+	const char *token;
+	int write;
+	long status[5];
+};
+
+static void *fire(void *arg)
+{
+	struct shot *s = arg;
+
+	pthread_barrier_wait(s->go);
+	for (int i = 0; i < 5; i++)
+		s->status[i] = s->write ? yh_t_http("POST", "/api/v1/cadres", s->token, "{}", NULL, NULL)
+					: yh_t_http("GET", "/api/v1/cadres?limit=5", s->token, NULL, NULL, NULL);
+	return NULL;
+}
+
+static long metric(const char *text, const char *name)
+{
+	const char *p = text;
+	size_t n = strlen(name);
+
+	while (p && (p = strstr(p, name)) != NULL) {
+		if ((p == text || p[-1] == '\n') && p[n] == ' ')
+			return strtol(p + n + 1, NULL, 10);
+		p += n;
+	}
+	return -1;
+}
+
+static void test_read_limit(void)
+{
+	enum { NSHOT = 16 };
+	struct shot shots[NSHOT];
+	pthread_t th[NSHOT];
+	pthread_barrier_t go;
+	const char *token = yh_t_token("admin");
+	char *body = NULL;
+
+	pthread_barrier_init(&go, NULL, NSHOT);
+	for (int i = 0; i < NSHOT; i++) {
+		shots[i] = (struct shot){ .go = &go, .token = token, .write = i % 4 == 0 };
+		pthread_create(&th[i], NULL, fire, &shots[i]);
+	}
+	for (int i = 0; i < NSHOT; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&go);
+	/* every request answered: queued reads are not starved, changes do not wait behind reads */
+	for (int i = 0; i < NSHOT; i++)
+		for (int k = 0; k < 5; k++)
+			CU_ASSERT_EQUAL(shots[i].status[k], shots[i].write ? 422 : 200);
+	CU_ASSERT_EQUAL(yh_t_http("GET", "/metrics", NULL, NULL, NULL, &body), 200);
+	CU_ASSERT_EQUAL(metric(body, "yinhui_db_pool_read_limit"), 2);
+	/* 12 clients reading at once, never more than 2 reads running */
+	CU_ASSERT(metric(body, "yinhui_db_pool_reads_peak") >= 1);
+	CU_ASSERT(metric(body, "yinhui_db_pool_reads_peak") <= 2);
+	CU_ASSERT_EQUAL(metric(body, "yinhui_db_pool_reads_in_use"), 1); /* the /metrics request itself */
+	free(body);
+}
+
 /* A second daemon on a port that is in use must fail, not share the port and half the requests. */
 static void test_port_in_use(void)
 {
@@ -141,6 +204,7 @@ static const yh_t_case cases[] = {
 	{ "body size limit", test_body_limit },
 	{ "idempotency keys", test_idempotency },
 	{ "metrics", test_metrics },
+	{ "reads run at most read_workers at once", test_read_limit },
 	{ "a port in use is refused", test_port_in_use },
 	{ NULL, NULL }
 };

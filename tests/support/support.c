@@ -123,6 +123,7 @@ int yh_t_server_start(void)
 	yh_server_opts_default(&o);
 	o.port = 0;
 	o.workers = 8;
+	o.read_workers = 2; /* every suite's reads go through the read limit */
 	o.conninfo = T.conninfo;
 	o.max_body = 256 * 1024;
 	o.timeout_s = 5;
