@@ -2,6 +2,7 @@
 list(APPEND YH_CORE_SOURCES
   src/core/roster_record.c
   src/core/roster.c
+  src/core/roster_list.c
   src/core/roster_csv.c
   src/core/roster_import.c
   src/core/roster_export.c

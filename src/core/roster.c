@@ -48,24 +48,6 @@ static const char Q_SURVIVORS[] =
 	"SELECT coalesce(json_agg(" YH_PERSON_ITEM " ORDER BY p.name, p.id), '[]')::text FROM yh.person p"
 	" WHERE p.cadre_id = $1::bigint AND yh.in_scope(p.unit_id, $2::bigint)";
 
-static const char Q_LIST[] =
-	"WITH f AS (SELECT p.id, p.name FROM yh.person p"
-	" WHERE ($1::bigint IS NULL OR p.unit_id = ANY (yh.subtree($1::bigint)))"
-	" AND ($2::bigint IS NULL OR p.unit_id = ANY (yh.subtree($2::bigint)))"
-	" AND ($3::text IS NULL OR p.category = $3) AND ($4::text IS NULL OR p.kind = $4)"
-	" AND ($5::int IS NULL OR p.birth_date <= ($7::date - make_interval(years => $5::int))::date)"
-	" AND ($6::int IS NULL OR p.birth_date > ($7::date - make_interval(years => $6::int + 1))::date)"
-	" AND ($8::text IS NULL OR p.living_situation = $8) AND ($9::text IS NULL OR p.care_level = $9)"
-	" AND ($10::bool IS NULL OR p.remote = $10::bool) AND ($11::bool IS NULL OR p.party_member = $11::bool)"
-	" AND ($12::bool IS NULL OR (p.deceased_on IS NULL) = $12::bool)"
-	" AND ($13::bool IS NULL OR (p.deceased_on IS NULL AND p.transferred_out_on IS NULL) = $13::bool)"
-	" AND ($14::text IS NULL OR p.name LIKE $14) AND ($15::bytea IS NULL OR p.id_bidx = $15::bytea))"
-	/* page first, then build JSON for the page only: select-list expressions are computed before a sort */
-	" SELECT json_build_object('items', coalesce((SELECT json_agg(x.j ORDER BY x.name, x.id) FROM"
-	" (SELECT p.name, p.id, " YH_PERSON_ITEM " AS j FROM"
-	"  (SELECT id FROM f ORDER BY name, id LIMIT $16::int OFFSET $17::int) k JOIN yh.person p ON p.id = k.id) x),"
-	" '[]'::json), 'total', (SELECT count(*) FROM f), 'limit', $16::int, 'offset', $17::int)::text";
-
 /* The UPDATE of a PATCH, built once from the column spec. */
 static pthread_once_t update_once = PTHREAD_ONCE_INIT;
 static char *q_update;
@@ -415,100 +397,6 @@ done:
 	free(p);
 	yh_rows_free(rows);
 	yh_roster_rec_dispose(&r);
-	yh_values_free(v);
-	return rc;
-}
-
-int yh_roster_list(yh_db *db, const yh_actor *a, const yh_fields *filters, char **out, yh_err *err)
-{
-	static const char *const kinds[] = { "cadre", "survivor", "all", NULL };
-	static const char *const categories[] = { "离休", "退休", "企业离休", "建国初期参加工作的退休干部", NULL };
-	static const char *const livings[] = { "独居", "空巢", "与子女同住", "养老机构", NULL };
-	static const char *const cares[] = { "自理", "半失能", "失能", NULL };
-	static const yh_field_spec spec[] = {
-		{ "unit", YH_FT_TEXT, 0, 60, NULL },
-		{ "category", YH_FT_ENUM, 0, 0, categories },
-		{ "kind", YH_FT_ENUM, 0, 0, kinds },
-		{ "min_age", YH_FT_INT, 0, 150, NULL },
-		{ "max_age", YH_FT_INT, 0, 150, NULL },
-		{ "age_on", YH_FT_DATE, 0, 0, NULL },
-		{ "living_situation", YH_FT_ENUM, 0, 0, livings },
-		{ "care_level", YH_FT_ENUM, 0, 0, cares },
-		{ "remote", YH_FT_BOOL, 0, 0, NULL },
-		{ "party_member", YH_FT_BOOL, 0, 0, NULL },
-		{ "alive", YH_FT_BOOL, 0, 0, NULL },
-		{ "active", YH_FT_BOOL, 0, 0, NULL },
-		{ "q", YH_FT_TEXT, 0, 60, NULL },
-		{ "limit", YH_FT_INT, 0, YH_ROSTER_PAGE_MAX, NULL },
-		{ "offset", YH_FT_INT, 0, 0, NULL },
-	};
-	yh_values *v = NULL;
-	char scope_buf[24], unit[24], today[11], id18[YH_IDNO_BUFSZ], bidx[YH_PII_BIDX_HEX];
-	char *like = NULL;
-	const char *p[17], *q, *kind;
-	int rc;
-
-	*out = NULL;
-	rc = yh_authz(a, YH_P_ROSTER_READ, err);
-	if (rc == 0)
-		rc = yh_values_validate(&v, spec, sizeof(spec) / sizeof(spec[0]), filters, 1, err);
-	if (rc == 0 && yh_values_get(v, "limit") && atoi(yh_values_get(v, "limit")) < 1)
-		rc = yh_err_set(err, YH_EINVAL, "limit", "must be 1 to %d", YH_ROSTER_PAGE_MAX);
-	if (rc == 0 && yh_values_get(v, "min_age") && yh_values_get(v, "max_age") &&
-	    atoi(yh_values_get(v, "min_age")) > atoi(yh_values_get(v, "max_age")))
-		rc = yh_err_set(err, YH_EINVAL, "min_age", "min_age is above max_age");
-	if (rc != 0)
-		goto done;
-	yh_roster_today(today);
-	memset(p, 0, sizeof(p));
-	p[0] = yh_actor_scope(a, scope_buf);
-	if (yh_values_get(v, "unit")) {
-		rc = yh_roster_unit(db, a, yh_values_get(v, "unit"), "unit", unit, err);
-		if (rc != 0)
-			goto done;
-		p[1] = unit;
-	}
-	p[2] = yh_values_get(v, "category");
-	kind = yh_values_get(v, "kind") ? yh_values_get(v, "kind") : "cadre";
-	p[3] = strcmp(kind, "all") == 0 ? NULL : kind;
-	p[4] = yh_values_get(v, "min_age");
-	p[5] = yh_values_get(v, "max_age");
-	p[6] = yh_values_get(v, "age_on") ? yh_values_get(v, "age_on") : today;
-	p[7] = yh_values_get(v, "living_situation");
-	p[8] = yh_values_get(v, "care_level");
-	p[9] = yh_values_get(v, "remote");
-	p[10] = yh_values_get(v, "party_member");
-	p[11] = yh_values_get(v, "alive");
-	p[12] = yh_values_get(v, "active");
-	q = yh_values_get(v, "q");
-	if (q != NULL) {
-		size_t n = strspn(q, "0123456789Xx");
-		yh_err e;
-		/* something shaped like an ID number is matched exactly, never as a prefix */
-		if ((strlen(q) == 18 || strlen(q) == 15) && n == strlen(q)) {
-			yh_err_clear(&e);
-			if (yh_idno_normalize(id18, q, &e) != 0) {
-				rc = yh_err_set(err, YH_EINVAL, "q", "%s", e.msg);
-				goto done;
-			}
-			rc = yh_pii_bidx(bidx, "idno", id18, err);
-			if (rc != 0)
-				goto done;
-			p[14] = bidx;
-		} else {
-			like = yh_roster_like_prefix(q);
-			if (like == NULL) {
-				rc = yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
-				goto done;
-			}
-			p[13] = like;
-		}
-	}
-	p[15] = yh_values_get(v, "limit") ? yh_values_get(v, "limit") : "50";
-	p[16] = yh_values_get(v, "offset") ? yh_values_get(v, "offset") : "0";
-	rc = yh_db_query_text(db, out, Q_LIST, 17, p, NULL, err);
-done:
-	free(like);
 	yh_values_free(v);
 	return rc;
 }

@@ -735,6 +735,12 @@ static void test_weather(void)
 	yh_fields_free(f);
 }
 
+/* yh.person_tally (0067) still counts every person after the suite's deaths and transfers */
+static void test_tally_in_step(void)
+{
+	CU_ASSERT_EQUAL(yh_t_tally_drift(), 0);
+}
+
 static const yh_t_case cases[] = {
 	{ "care plan revisions, measures, scope", test_plan_revisions },
 	{ "plan review interval from settings", test_plan_review_setting },
@@ -747,6 +753,7 @@ static const yh_t_case cases[] = {
 	{ "death is one transaction", test_death_transaction },
 	{ "concurrent deaths: one wins", test_death_race },
 	{ "extreme weather for the vulnerable", test_weather },
+	{ "person tally in step", test_tally_in_step },
 	{ NULL, NULL }
 };
 

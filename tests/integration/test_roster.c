@@ -462,6 +462,88 @@ static void test_transfer_out(void)
 	yh_fields_free(act);
 }
 
+/*
+ * Cadres are paged one unit at a time and merged (roster_list.c): pages over
+ * a subtree of two units, names interleaved, must be the name order of all
+ * of them; totals from yh.person_tally must be the counts, after moves,
+ * transfers and deaths too.
+ */
+static void test_list_subtree_pages(void)
+{
+	static const char *const names[] = { "乙b", "乙a", "乙d", "乙c", "乙f", "乙e", "乙a" };
+	char *out = NULL, *want = NULL, key[64], st[6];
+	yh_err err;
+	size_t n = sizeof(names) / sizeof(names[0]);
+
+	for (size_t i = 0; i < n; i++) {
+		yh_fields *f = yh_t_fields("name", names[i], "id_number", rt_id("440802", "19400101", (int)i + 60),
+			"category", "退休", "unit", i % 2 ? "chikan" : "chikan-east", NULL);
+		yh_err_clear(&err);
+		CU_ASSERT_EQUAL(yh_roster_create(T.db, &T.admin, f, &out, &err), 0);
+		free(out);
+		yh_fields_free(f);
+	}
+	/* every cadre of chikan's subtree in name order, one page of 2 at a time */
+	CU_ASSERT_EQUAL(yh_db_query_text(T.db, &want, "SELECT string_agg(p.uid::text, ',' ORDER BY p.name, p.id)"
+		" FROM yh.person p WHERE p.kind = 'cadre' AND p.unit_id IN (SELECT descendant FROM yh.unit_closure"
+		" WHERE ancestor = (SELECT id FROM yh.unit WHERE code = 'chikan'))", 0, NULL, NULL, &err), 0);
+	{
+		long total = yh_t_count("SELECT count(*) FROM yh.person p WHERE p.kind = 'cadre' AND p.unit_id IN"
+			" (SELECT descendant FROM yh.unit_closure WHERE ancestor = (SELECT id FROM yh.unit WHERE code = 'chikan'))");
+		char got[4096] = "", off[24];
+		CU_ASSERT(total >= (long)n);
+		for (long o = 0; o < total; o += 2) {
+			yh_fields *f;
+			snprintf(off, sizeof(off), "%ld", o);
+			f = yh_t_fields("unit", "chikan", "limit", "2", "offset", off, NULL);
+			CU_ASSERT_EQUAL(yh_roster_list(T.db, &T.cw_a, f, &out, &err), 0);
+			CU_ASSERT_EQUAL(atol(yh_t_json(out, "total")), total);
+			for (long k = 0; k < yh_t_json_len(out, "items"); k++) {
+				snprintf(key, sizeof(key), "items.%ld.id", k);
+				strncat(got, *got ? "," : "", sizeof(got) - strlen(got) - 1);
+				strncat(got, yh_t_json(out, key), sizeof(got) - strlen(got) - 1);
+			}
+			free(out);
+			yh_fields_free(f);
+		}
+		CU_ASSERT_STRING_EQUAL(got, want ? want : "");
+	}
+	free(want);
+	/* a move between units, a transfer out and a death keep the tally in step */
+	CU_ASSERT_EQUAL(yh_t_sql("UPDATE yh.person SET unit_id = (SELECT id FROM yh.unit WHERE code = 'xiashan')"
+		" WHERE name = '乙a'", st), 0);
+	CU_ASSERT_EQUAL(yh_t_sql("UPDATE yh.person SET transferred_out_on = added_on, transferred_to = '广州'"
+		" WHERE name = '乙b'", st), 0);
+	CU_ASSERT_EQUAL(yh_t_sql("UPDATE yh.person SET deceased_on = DATE '2024-01-01' WHERE name = '乙c'", st), 0);
+	CU_ASSERT_EQUAL(yh_t_tally_drift(), 0);
+	{
+		static const struct {
+			const char *kind, *alive, *active, *where;
+		} q[] = {
+			{ "cadre", NULL, NULL, "p.kind = 'cadre'" },
+			{ "all", NULL, NULL, "true" },
+			{ "cadre", "true", NULL, "p.kind = 'cadre' AND p.deceased_on IS NULL" },
+			{ "cadre", "false", NULL, "p.kind = 'cadre' AND p.deceased_on IS NOT NULL" },
+			{ "all", NULL, "true", "p.deceased_on IS NULL AND p.transferred_out_on IS NULL" },
+			{ "cadre", NULL, "false", "p.kind = 'cadre' AND NOT (p.deceased_on IS NULL AND p.transferred_out_on IS NULL)" },
+		};
+		for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+			char sql[512];
+			yh_fields *f = yh_t_fields("unit", "chikan", "kind", q[i].kind, NULL);
+			if (q[i].alive)
+				yh_fields_set(f, "alive", q[i].alive, YH_FV_STRING, NULL);
+			if (q[i].active)
+				yh_fields_set(f, "active", q[i].active, YH_FV_STRING, NULL);
+			snprintf(sql, sizeof(sql), "SELECT count(*) FROM yh.person p WHERE %s AND p.unit_id IN (SELECT descendant"
+				" FROM yh.unit_closure WHERE ancestor = (SELECT id FROM yh.unit WHERE code = 'chikan'))", q[i].where);
+			CU_ASSERT_EQUAL(yh_roster_list(T.db, &T.admin, f, &out, &err), 0);
+			CU_ASSERT_EQUAL(atol(yh_t_json(out, "total")), yh_t_count(sql));
+			free(out);
+			yh_fields_free(f);
+		}
+	}
+}
+
 static const yh_t_case cases[] = {
 	{ "create a cadre", test_create },
 	{ "refusals name the field and write nothing", test_refusals },
@@ -475,6 +557,7 @@ static const yh_t_case cases[] = {
 	{ "list filters and paging", test_list_filters },
 	{ "search and masking", test_search_and_masking },
 	{ "transfer out", test_transfer_out },
+	{ "list pages across a subtree; totals in step", test_list_subtree_pages },
 	{ NULL, NULL }
 };
 

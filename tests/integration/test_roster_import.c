@@ -377,6 +377,12 @@ static void test_export_round_trip(void)
 	free(buf);
 }
 
+/* yh.person_tally (0067) still counts every person after the suite's imports */
+static void test_tally_in_step(void)
+{
+	CU_ASSERT_EQUAL(yh_t_tally_drift(), 0);
+}
+
 static const yh_t_case cases[] = {
 	{ "10,000 cadres from a GBK file", test_big_gbk },
 	{ "the same file again changes nothing", test_rerun_changes_nothing },
@@ -385,6 +391,7 @@ static const yh_t_case cases[] = {
 	{ "UTF-8 with BOM, English headers, partial columns", test_bom_and_english },
 	{ "import stays in the actor's units", test_import_scope },
 	{ "export round trip", test_export_round_trip },
+	{ "person tally in step", test_tally_in_step },
 	{ NULL, NULL }
 };
 

@@ -310,6 +310,14 @@ long yh_t_count(const char *sql)
 	return n;
 }
 
+long yh_t_tally_drift(void)
+{
+	return yh_t_count("SELECT count(*) FROM (SELECT unit_id, kind, dead, gone, n FROM yh.person_tally WHERE n <> 0) t"
+		" FULL JOIN (SELECT unit_id, kind, deceased_on IS NOT NULL AS dead, transferred_out_on IS NOT NULL AS gone,"
+		" count(*) AS n FROM yh.person GROUP BY 1, 2, 3, 4) c USING (unit_id, kind, dead, gone)"
+		" WHERE t.n IS DISTINCT FROM c.n");
+}
+
 int yh_t_sql(const char *sql, char sqlstate[6])
 {
 	PGconn *c = PQconnectdb(T.conninfo);

@@ -56,6 +56,8 @@ yh_fields *yh_t_fields(const char *first, ...);
 
 /* Count rows of a query with no parameters (test-only convenience). */
 long yh_t_count(const char *sql);
+/* Keys where yh.person_tally (0067) differs from a count of the persons: 0 when in step. */
+long yh_t_tally_drift(void);
 /* Runs a statement through a separate raw connection; returns 0 or the SQLSTATE's first char code. */
 int yh_t_sql(const char *sql, char sqlstate[6]);
 
