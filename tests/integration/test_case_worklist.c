@@ -281,7 +281,20 @@ static void test_roster_changes(void)
 		" WHERE p.uid = $1::uuid AND o.state = 'open'", 1, p2), 0);
 	CU_ASSERT_EQUAL(worklist(&T.cw_b, &out, &err, NULL), 0);
 	CU_ASSERT_FALSE(lists(out, "items", e1));
+	/* and takes the plan off the reviews (care_plan.active, 0068); undone, it is back */
+	CU_ASSERT_FALSE(lists(out, "reviews", e1));
+	CU_ASSERT_EQUAL(atol(yh_t_json(out, "reviews_total")), yh_t_json_len(out, "reviews"));
 	free(out);
+	case_set(e1, "deceased_on = NULL");
+	CU_ASSERT_EQUAL(worklist(&T.cw_b, &out, &err, NULL), 0);
+	CU_ASSERT(lists(out, "reviews", e1));
+	free(out);
+	case_set(e1, "transferred_out_on = yh.today(), transferred_to = '广州'");
+	CU_ASSERT_EQUAL(worklist(&T.cw_b, &out, &err, NULL), 0);
+	CU_ASSERT_FALSE(lists(out, "reviews", e1));
+	free(out);
+	CU_ASSERT_EQUAL(case_n("SELECT count(*) FROM yh.care_plan c JOIN yh.person p ON p.id = c.person_id"
+		" WHERE c.active <> (p.deceased_on IS NULL AND p.transferred_out_on IS NULL)", 0, NULL), 0);
 }
 
 static void test_figures(void)
