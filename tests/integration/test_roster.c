@@ -509,6 +509,20 @@ static void test_list_subtree_pages(void)
 		CU_ASSERT_STRING_EQUAL(got, want ? want : "");
 	}
 	free(want);
+	/* the unit is checked in the same call: unknown, or outside the caller's units */
+	{
+		yh_fields *f = yh_t_fields("unit", "no-such-unit", NULL);
+		yh_err_clear(&err);
+		CU_ASSERT_EQUAL(yh_roster_list(T.db, &T.cw_a, f, &out, &err), YH_EINVAL);
+		CU_ASSERT_STRING_EQUAL(err.field, "unit");
+		CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no unit \"no-such-unit\""));
+		yh_fields_free(f);
+		f = yh_t_fields("unit", "chikan", NULL);
+		yh_err_clear(&err);
+		CU_ASSERT_EQUAL(yh_roster_list(T.db, &T.cw_b, f, &out, &err), YH_EFORBIDDEN);
+		CU_ASSERT_STRING_EQUAL(err.field, "unit");
+		yh_fields_free(f);
+	}
 	/* a move between units, a transfer out and a death keep the tally in step */
 	CU_ASSERT_EQUAL(yh_t_sql("UPDATE yh.person SET unit_id = (SELECT id FROM yh.unit WHERE code = 'xiashan')"
 		" WHERE name = '乙a'", st), 0);
