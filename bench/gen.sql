@@ -288,6 +288,14 @@ SELECT y, uw.unit_id, i.code, CASE WHEN i.kind = 'count' THEN 10 + (y + uw.unit_
 FROM generate_series(2017, extract(year FROM :'today'::date)::int) y CROSS JOIN bench.uw CROSS JOIN budget_item i
 WHERE i.prev_fallback IS NULL;
 
+-- kept by triggers that replica mode skipped: the per-unit person counts (0067) and whether a
+-- care plan's person is active (0068)
+DELETE FROM person_tally;
+INSERT INTO person_tally (unit_id, kind, dead, gone, n)
+SELECT unit_id, kind, deceased_on IS NOT NULL, transferred_out_on IS NOT NULL, count(*) FROM person GROUP BY 1, 2, 3, 4;
+UPDATE care_plan c SET active = (p.deceased_on IS NULL AND p.transferred_out_on IS NULL)
+  FROM person p WHERE p.id = c.person_id AND c.active <> (p.deceased_on IS NULL AND p.transferred_out_on IS NULL);
+
 SET session_replication_role = origin;
 DROP SCHEMA bench CASCADE;
 -- sequences behind explicit ids are untouched (ids came from the sequences); statistics and the
