@@ -65,12 +65,41 @@ static const char Q_LIST[] =
 	" k AS (SELECT id, name FROM f ORDER BY name, id LIMIT $2::int OFFSET $3::int)"
 	PAGE_ROWS("(SELECT count(*) FROM f)");
 
-/* Age in whole years on day d, both "YYYY-MM-DD" (yh.age_on). */
+/* The statements' columns, in PAGE_ROWS order. */
+enum { C_TOTAL, C_ID, C_UID, C_KIND, C_NAME, C_GENDER, C_ID_MASKED, C_BIRTH, C_CATEGORY, C_RANK, C_UNIT, C_PHONE,
+	C_LIVING, C_CARE, C_REMOTE, C_PARTY, C_DEAD, C_GONE, C_CADRE, C_RELATIONSHIP };
+
+/* The items' keys in YH_PERSON_ITEM's order; col < 0: computed (age, alive, active). */
+static const struct item_key {
+	const char *key;
+	int col;
+	char type; /* 's' text, 'b' boolean, 'c' computed */
+} item_keys[] = {
+	{ "id", C_UID, 's' }, { "kind", C_KIND, 's' }, { "name", C_NAME, 's' }, { "gender", C_GENDER, 's' },
+	{ "id_number", C_ID_MASKED, 's' }, { "birth_date", C_BIRTH, 's' }, { "age", -1, 'c' },
+	{ "category", C_CATEGORY, 's' }, { "rank", C_RANK, 's' }, { "unit", C_UNIT, 's' }, { "phone", C_PHONE, 's' },
+	{ "living_situation", C_LIVING, 's' }, { "care_level", C_CARE, 's' }, { "remote", C_REMOTE, 'b' },
+	{ "party_member", C_PARTY, 'b' }, { "alive", -1, 'c' }, { "active", -1, 'c' }, { "deceased_on", C_DEAD, 's' },
+	{ "transferred_out_on", C_GONE, 's' }, { "cadre", C_CADRE, 's' }, { "relationship", C_RELATIONSHIP, 's' },
+};
+
+/* "YYYY-MM-DD" -> y, m, d; 0 when it is not one. */
+static int ymd(const char *s, int *y, int *m, int *d)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	*y = atoi(s);
+	*m = atoi(s + 5);
+	*d = atoi(s + 8);
+	return 1;
+}
+
+/* Age in whole years on day d (yh.age_on); -1 when a date is missing. */
 static int age_on(const char *birth, const char *d)
 {
 	int by, bm, bd, y, m, dd, age;
 
-	if (sscanf(birth, "%d-%d-%d", &by, &bm, &bd) != 3 || sscanf(d, "%d-%d-%d", &y, &m, &dd) != 3)
+	if (birth == NULL || !ymd(birth, &by, &bm, &bd) || !ymd(d, &y, &m, &dd))
 		return -1;
 	age = y - by;
 	if (m < bm || (m == bm && dd < bd))
@@ -78,47 +107,33 @@ static int age_on(const char *birth, const char *d)
 	return age;
 }
 
-static json_t *text_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *bool_of(const char *s)
-{
-	return s ? json_boolean(strcmp(s, "t") == 0) : json_null();
-}
-
 /* One person as YH_PERSON_ITEM has it, keys in the same order. */
 static json_t *item_json(const yh_rows *rows, size_t i, const char *today)
 {
-	const char *birth = yh_rows_get(rows, i, "birth_date"), *dead = yh_rows_get(rows, i, "deceased_on");
-	const char *gone = yh_rows_get(rows, i, "transferred_out_on");
-	int age = birth ? age_on(birth, dead ? dead : today) : -1;
+	const char *dead = yh_rows_value(rows, i, C_DEAD), *gone = yh_rows_value(rows, i, C_GONE);
 	json_t *o = json_object();
 
 	if (o == NULL)
 		return NULL;
-	json_object_set_new(o, "id", text_or_null(yh_rows_get(rows, i, "uid")));
-	json_object_set_new(o, "kind", text_or_null(yh_rows_get(rows, i, "kind")));
-	json_object_set_new(o, "name", text_or_null(yh_rows_get(rows, i, "name")));
-	json_object_set_new(o, "gender", text_or_null(yh_rows_get(rows, i, "gender")));
-	json_object_set_new(o, "id_number", text_or_null(yh_rows_get(rows, i, "id_masked")));
-	json_object_set_new(o, "birth_date", text_or_null(birth));
-	json_object_set_new(o, "age", age >= 0 ? json_integer(age) : json_null());
-	json_object_set_new(o, "category", text_or_null(yh_rows_get(rows, i, "category")));
-	json_object_set_new(o, "rank", text_or_null(yh_rows_get(rows, i, "rank")));
-	json_object_set_new(o, "unit", text_or_null(yh_rows_get(rows, i, "unit")));
-	json_object_set_new(o, "phone", text_or_null(yh_rows_get(rows, i, "phone")));
-	json_object_set_new(o, "living_situation", text_or_null(yh_rows_get(rows, i, "living_situation")));
-	json_object_set_new(o, "care_level", text_or_null(yh_rows_get(rows, i, "care_level")));
-	json_object_set_new(o, "remote", bool_of(yh_rows_get(rows, i, "remote")));
-	json_object_set_new(o, "party_member", bool_of(yh_rows_get(rows, i, "party_member")));
-	json_object_set_new(o, "alive", json_boolean(dead == NULL));
-	json_object_set_new(o, "active", json_boolean(dead == NULL && gone == NULL));
-	json_object_set_new(o, "deceased_on", text_or_null(dead));
-	json_object_set_new(o, "transferred_out_on", text_or_null(gone));
-	json_object_set_new(o, "cadre", text_or_null(yh_rows_get(rows, i, "cadre")));
-	json_object_set_new(o, "relationship", text_or_null(yh_rows_get(rows, i, "relationship")));
+	for (size_t k = 0; k < sizeof(item_keys) / sizeof(item_keys[0]); k++) {
+		const struct item_key *ik = &item_keys[k];
+		const char *val = ik->col >= 0 ? yh_rows_value(rows, i, (size_t)ik->col) : NULL;
+		json_t *j;
+		if (ik->type == 'c' && strcmp(ik->key, "age") == 0) {
+			int age = age_on(yh_rows_value(rows, i, C_BIRTH), dead ? dead : today);
+			j = age >= 0 ? json_integer(age) : json_null();
+		} else if (ik->type == 'c') {
+			j = json_boolean(dead == NULL && (strcmp(ik->key, "alive") == 0 || gone == NULL));
+		} else if (val == NULL) {
+			j = json_null();
+		} else {
+			j = ik->type == 'b' ? json_boolean(strcmp(val, "t") == 0) : json_string(val);
+		}
+		if (json_object_set_new(o, ik->key, j) != 0) {
+			json_decref(o);
+			return NULL;
+		}
+	}
 	return o;
 }
 
@@ -135,7 +150,7 @@ static int page_json(const yh_rows *rows, const char *limit, const char *offset,
 	}
 	for (size_t i = 0; i < yh_rows_count(rows); i++) {
 		json_t *o;
-		if (yh_rows_get(rows, i, "uid") == NULL)
+		if (yh_rows_value(rows, i, C_UID) == NULL)
 			continue; /* the total's row of a page past the end */
 		o = item_json(rows, i, today);
 		if (o == NULL || json_array_append_new(items, o) != 0) {
@@ -145,7 +160,7 @@ static int page_json(const yh_rows *rows, const char *limit, const char *offset,
 	}
 	json_object_set_new(doc, "items", items);
 	items = NULL;
-	json_object_set_new(doc, "total", json_integer(atoll(yh_rows_get(rows, 0, "total"))));
+	json_object_set_new(doc, "total", json_integer(atoll(yh_rows_value(rows, 0, C_TOTAL))));
 	json_object_set_new(doc, "limit", json_integer(atoll(limit)));
 	json_object_set_new(doc, "offset", json_integer(atoll(offset)));
 	*out = json_dumps(doc, JSON_COMPACT);
