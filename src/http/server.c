@@ -38,7 +38,8 @@ struct session_slot {
 
 struct worker_slot {
 	pthread_cond_t cv;
-	int waiting; /* on the idle stack */
+	int waiting;  /* on the idle stack */
+	int signaled; /* woken for work, not yet awake (counted in waking) */
 };
 
 struct worker_arg {
@@ -74,7 +75,9 @@ struct yh_server {
 	 * against 3-5 ms with 4 (docs/performance.md "Session 3").
 	 */
 	yh_req *head[2], *tail[2];
+	int nq[2];
 	int queued;
+	int waking; /* workers signalled for work that have not woken yet */
 	int reads_running;
 	int reads_peak; /* the most reads ever running at once (metrics) */
 	int read_limit;
@@ -257,9 +260,35 @@ static yh_req *take(yh_server *s)
 	if (s->head[q] == NULL)
 		s->tail[q] = NULL;
 	s->queued--;
+	s->nq[q]--;
 	if (q == Q_READ && ++s->reads_running > s->reads_peak)
 		s->reads_peak = s->reads_running;
 	return c;
+}
+
+/* Requests a worker could take now; caller holds s->mu. */
+static int takeable(const yh_server *s)
+{
+	int reads = s->read_limit - s->reads_running;
+
+	if (reads > s->nq[Q_READ])
+		reads = s->nq[Q_READ];
+	return s->nq[Q_CHANGE] + (reads > 0 ? reads : 0);
+}
+
+/*
+ * Wakes the last worker to go idle when there is work for it that no worker
+ * already woken will take; caller holds s->mu.
+ */
+static void wake_one(yh_server *s)
+{
+	if (s->nidle > 0 && takeable(s) > s->waking) {
+		int w = s->idle[--s->nidle];
+		s->slots[w].waiting = 0;
+		s->slots[w].signaled = 1;
+		s->waking++;
+		pthread_cond_signal(&s->slots[w].cv);
+	}
 }
 
 static void enqueue(yh_server *s, yh_req *r)
@@ -274,11 +303,8 @@ static void enqueue(yh_server *s, yh_req *r)
 		s->head[q] = r;
 	s->tail[q] = r;
 	s->queued++;
-	if (s->nidle > 0 && can_take(s)) {
-		int w = s->idle[--s->nidle];
-		s->slots[w].waiting = 0;
-		pthread_cond_signal(&s->slots[w].cv);
-	}
+	s->nq[q]++;
+	wake_one(s);
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -540,6 +566,10 @@ static void *worker_main(void *arg)
 				s->idle[s->nidle++] = me;
 			}
 			pthread_cond_wait(&slot->cv, &s->mu);
+			if (slot->signaled) {
+				slot->signaled = 0;
+				s->waking--;
+			}
 		}
 		if (slot->waiting)
 			idle_remove(s, me);
@@ -548,6 +578,12 @@ static void *worker_main(void *arg)
 			break;
 		}
 		r = take(s);
+		/*
+		 * More may be runnable than this worker takes (a read's slot freed
+		 * while it took a change): pass it on rather than leave it to the
+		 * next arrival.
+		 */
+		wake_one(s);
 		pthread_mutex_unlock(&s->mu);
 
 		atomic_fetch_add(&s->busy_workers, 1);
