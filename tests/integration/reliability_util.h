@@ -165,6 +165,17 @@ static inline const char *rl_cn(int n)
 	return ring[slot];
 }
 
+/* Copies at most n - 1 bytes of s and terminates: the cut is intended (ids and names kept short). */
+static inline void rl_copy(char *d, size_t n, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len >= n)
+		len = n - 1;
+	memcpy(d, s, len);
+	d[len] = '\0';
+}
+
 /* Keeps a string for the rest of the run (a ring of 4096 slots). */
 static inline const char *rl_keep(const char *s)
 {
@@ -172,7 +183,7 @@ static inline const char *rl_keep(const char *s)
 	static int slot;
 
 	slot = (slot + 1) % 4096;
-	snprintf(ring[slot], sizeof(ring[slot]), "%s", s ? s : "");
+	rl_copy(ring[slot], sizeof(ring[slot]), s ? s : "");
 	return ring[slot];
 }
 
@@ -479,8 +490,8 @@ static inline const char *rl_memo(const char *name)
 	v = rl_make_named(name);
 	if (v == NULL || rl_nmemo == 32)
 		return NULL;
-	snprintf(rl_memo_name[rl_nmemo], sizeof(rl_memo_name[rl_nmemo]), "%s", name);
-	snprintf(rl_memo_val[rl_nmemo], sizeof(rl_memo_val[rl_nmemo]), "%s", v);
+	rl_copy(rl_memo_name[rl_nmemo], sizeof(rl_memo_name[rl_nmemo]), name);
+	rl_copy(rl_memo_val[rl_nmemo], sizeof(rl_memo_val[rl_nmemo]), v);
 	return rl_memo_val[rl_nmemo++];
 }
 
