@@ -2,11 +2,12 @@
  * roster_list.c - the roster list: persons of a unit subtree in name order,
  * a page at a time, with the total.
  *
- * Two statements. The usual list (cadres, by unit, perhaps alive or active
- * only) pages through person_cadre_unit_name (unit_id, name, id) one unit at
- * a time, offset + limit from each, merged and cut, and takes its total from
- * yh.person_tally (0067), a sum over the subtree's units; every parameter is
- * a value, so it is prepared once per connection. Any other filter (age,
+ Two statements. The usual list (cadres, by unit, perhaps alive or active
+ * only) is the function yh.roster_cadre_page (0069): it looks the unit up,
+ * pages through person_cadre_unit_name (unit_id, name, id) one unit at a
+ * time, offset + limit from each, merged and cut, and takes its total from
+ * yh.person_tally (0067), a sum over the subtree's units, with a plan made
+ * once per connection. Any other filter (age,
  * category, name, ID number, other kinds) takes the general statement: the
  * matching persons of the subtree sorted, and counted; its optional filters
  * ("$n IS NULL OR ...") are planned on every call (db.c), so an index serves
@@ -38,18 +39,16 @@
 	" p.relationship FROM k JOIN yh.person p ON p.id = k.id JOIN yh.unit un ON un.id = p.unit_id) r ON true" \
 	" ORDER BY r.name, r.id"
 
-/* $1 units, $2 limit, $3 offset, $4 alive, $5 active (NULL: either) */
+/*
+ * The usual list: yh.roster_cadre_page (0069) resolves the unit, checks the
+ * scope and reads the page one unit at a time with a plan kept per connection.
+ * $1 caller's scope, $2 unit code or uid, $3 limit, $4 offset, $5 alive, $6 active (NULL: either)
+ */
 static const char Q_LIST_CADRES[] =
-	UNITS
-	" k AS (SELECT x.id, x.name FROM u CROSS JOIN LATERAL (SELECT p.id, p.name FROM yh.person p"
-	"  WHERE p.unit_id = u.id AND p.kind = 'cadre' AND coalesce((p.deceased_on IS NULL) = $4::bool, true)"
-	"  AND coalesce((p.deceased_on IS NULL AND p.transferred_out_on IS NULL) = $5::bool, true)"
-	"  ORDER BY p.name, p.id LIMIT $2::int + $3::int) x ORDER BY x.name, x.id LIMIT $2::int OFFSET $3::int)"
-	PAGE_ROWS("(SELECT coalesce(sum(t.n), 0) FROM yh.person_tally t WHERE t.unit_id IN (SELECT id FROM u)"
-		" AND t.kind = 'cadre' AND coalesce((NOT t.dead) = $4::bool, true)"
-		" AND coalesce((NOT t.dead AND NOT t.gone) = $5::bool, true))");
+	"SELECT * FROM yh.roster_cadre_page($1::bigint, $2, $3::int, $4::int, $5::bool, $6::bool)";
 
-/* as above, then $6 kind, $7 category, $8 min_age, $9 max_age, $10 age_on, $11 living_situation,
+/* $1 units, $2 limit, $3 offset, $4 alive, $5 active (NULL: either),
+ * then $6 kind, $7 category, $8 min_age, $9 max_age, $10 age_on, $11 living_situation,
  * $12 care_level, $13 remote, $14 party_member, $15 name LIKE, $16 ID-number blind index */
 static const char Q_LIST[] =
 	UNITS
@@ -220,6 +219,21 @@ int yh_roster_list(yh_db *db, const yh_actor *a, const yh_fields *filters, char 
 	memset(p, 0, sizeof(p));
 	/* the subtree listed: the unit asked for (within the caller's), else the caller's own */
 	p[0] = yh_actor_scope(a, scope_buf);
+	kind = yh_values_get(v, "kind") ? yh_values_get(v, "kind") : "cadre";
+	sql = strcmp(kind, "cadre") == 0 ? Q_LIST_CADRES : Q_LIST;
+	for (int i = 0; general[i]; i++)
+		if (yh_values_get(v, general[i]))
+			sql = Q_LIST;
+	if (sql == Q_LIST_CADRES) {
+		const char *cp[6] = { p[0], yh_values_get(v, "unit"),
+			yh_values_get(v, "limit") ? yh_values_get(v, "limit") : "50",
+			yh_values_get(v, "offset") ? yh_values_get(v, "offset") : "0",
+			yh_values_get(v, "alive"), yh_values_get(v, "active") };
+		rc = yh_db_query(db, &rows, sql, 6, cp, err);
+		if (rc == 0)
+			rc = page_json(rows, cp[2], cp[3], today, out, err);
+		goto done;
+	}
 	if (yh_values_get(v, "unit")) {
 		rc = yh_roster_unit(db, a, yh_values_get(v, "unit"), "unit", unit, err);
 		if (rc != 0)
@@ -230,13 +244,6 @@ int yh_roster_list(yh_db *db, const yh_actor *a, const yh_fields *filters, char 
 	p[2] = yh_values_get(v, "offset") ? yh_values_get(v, "offset") : "0";
 	p[3] = yh_values_get(v, "alive");
 	p[4] = yh_values_get(v, "active");
-	kind = yh_values_get(v, "kind") ? yh_values_get(v, "kind") : "cadre";
-	sql = Q_LIST_CADRES;
-	for (int i = 0; general[i]; i++)
-		if (yh_values_get(v, general[i]))
-			sql = Q_LIST;
-	if (strcmp(kind, "cadre") != 0)
-		sql = Q_LIST;
 	p[5] = strcmp(kind, "all") == 0 ? NULL : kind;
 	p[6] = yh_values_get(v, "category");
 	p[7] = yh_values_get(v, "min_age");
@@ -270,7 +277,7 @@ int yh_roster_list(yh_db *db, const yh_actor *a, const yh_fields *filters, char 
 			p[14] = like;
 		}
 	}
-	rc = yh_db_query(db, &rows, sql, sql == Q_LIST ? 16 : 5, p, err);
+	rc = yh_db_query(db, &rows, sql, 16, p, err);
 	if (rc == 0)
 		rc = page_json(rows, p[1], p[2], today, out, err);
 done:

@@ -552,6 +552,22 @@ static void test_list_subtree_pages(void)
 				" FROM yh.unit_closure WHERE ancestor = (SELECT id FROM yh.unit WHERE code = 'chikan'))", q[i].where);
 			CU_ASSERT_EQUAL(yh_roster_list(T.db, &T.admin, f, &out, &err), 0);
 			CU_ASSERT_EQUAL(atol(yh_t_json(out, "total")), yh_t_count(sql));
+			/* and the page is those persons in name order */
+			snprintf(sql, sizeof(sql), "SELECT coalesce(string_agg(p.uid::text, ',' ORDER BY p.name, p.id), '')"
+				" FROM yh.person p WHERE %s AND p.unit_id IN (SELECT descendant FROM yh.unit_closure"
+				" WHERE ancestor = (SELECT id FROM yh.unit WHERE code = 'chikan'))", q[i].where);
+			CU_ASSERT_EQUAL(yh_db_query_text(T.db, &want, sql, 0, NULL, NULL, &err), 0);
+			{
+				char got[4096] = "";
+				for (long k = 0; k < yh_t_json_len(out, "items"); k++) {
+					snprintf(key, sizeof(key), "items.%ld.id", k);
+					strncat(got, *got ? "," : "", sizeof(got) - strlen(got) - 1);
+					strncat(got, yh_t_json(out, key), sizeof(got) - strlen(got) - 1);
+				}
+				CU_ASSERT_STRING_EQUAL(got, want ? want : "-");
+			}
+			free(want);
+			want = NULL;
 			free(out);
 			yh_fields_free(f);
 		}
