@@ -2,16 +2,15 @@
  * roster_list.c - the roster list: persons of a unit subtree in name order,
  * a page at a time, with the total.
  *
- Two statements. The usual list (cadres, by unit, perhaps alive or active
+ * Two statements. The usual list (cadres, by unit, perhaps alive or active
  * only) is the function yh.roster_cadre_page (0069): it looks the unit up,
  * pages through person_cadre_unit_name (unit_id, name, id) one unit at a
  * time, offset + limit from each, merged and cut, and takes its total from
  * yh.person_tally (0067), a sum over the subtree's units, with a plan made
- * once per connection. Any other filter (age,
- * category, name, ID number, other kinds) takes the general statement: the
- * matching persons of the subtree sorted, and counted; its optional filters
- * ("$n IS NULL OR ...") are planned on every call (db.c), so an index serves
- * the ones given.
+ * once per connection. Any other filter (age, category, name, ID number,
+ * other kinds) takes the general statement: the matching persons of the
+ * subtree sorted, and counted; its optional filters ("$n IS NULL OR ...")
+ * are planned on every call (db.c), so an index serves the ones given.
  * Both return the total and the page's rows; the items' JSON is built here,
  * not by the database (1 ms of a 2 ms list in json_build_object, age and
  * subqueries for 50 persons). Measured in docs/performance.md "Session 3".
@@ -64,7 +63,7 @@ static const char Q_LIST[] =
 	" k AS (SELECT id, name FROM f ORDER BY name, id LIMIT $2::int OFFSET $3::int)"
 	PAGE_ROWS("(SELECT count(*) FROM f)");
 
-/* The statements' columns, in PAGE_ROWS order. */
+/* The columns of both (PAGE_ROWS and yh.roster_cadre_page), in order. */
 enum { C_TOTAL, C_ID, C_UID, C_KIND, C_NAME, C_GENDER, C_ID_MASKED, C_BIRTH, C_CATEGORY, C_RANK, C_UNIT, C_PHONE,
 	C_LIVING, C_CARE, C_REMOTE, C_PARTY, C_DEAD, C_GONE, C_CADRE, C_RELATIONSHIP };
 
