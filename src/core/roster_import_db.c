@@ -332,9 +332,15 @@ int yh_import_sink_start(yh_import_sink **out, yh_db *db, const yh_actor *a, con
 	pthread_cond_init(&s->cv, NULL);
 	rc = yh_db_begin(db, err);
 	if (rc == 0) {
-		const char *const setup[] = { Q_NO_JIT, Q_TEMP_DROP, Q_TEMP, Q_TEMP_MATCH, Q_TEMP_UPDATED };
-		for (size_t i = 0; rc >= 0 && i < sizeof(setup) / sizeof(setup[0]); i++)
-			rc = yh_db_exec(db, setup[i], 0, NULL, err);
+		rc = yh_db_exec(db, Q_NO_JIT, 0, NULL, err);
+		if (rc >= 0)
+			rc = yh_db_exec(db, Q_TEMP_DROP, 0, NULL, err);
+		if (rc >= 0)
+			rc = yh_db_exec(db, Q_TEMP, 0, NULL, err);
+		if (rc >= 0)
+			rc = yh_db_exec(db, Q_TEMP_MATCH, 0, NULL, err);
+		if (rc >= 0)
+			rc = yh_db_exec(db, Q_TEMP_UPDATED, 0, NULL, err);
 		if (rc < 0)
 			yh_db_rollback(db);
 	}
