@@ -24,6 +24,7 @@
 #include "core/roster_import_db.h"
 #include "core/roster_internal.h"
 #include "yinhui/audit.h"
+#include "yinhui/log.h"
 
 #define QUEUE_MAX 2 /* chunks waiting for the writer: bounds memory, keeps it busy */
 
@@ -283,6 +284,8 @@ static void *writer(void *arg)
 {
 	yh_import_sink *s = arg;
 
+	/* database errors logged from here carry the request's id, as from the request's own thread */
+	yh_log_set_request_id(s->a->request_id[0] ? s->a->request_id : NULL);
 	for (;;) {
 		yh_import_chunk *c;
 		int rc;
