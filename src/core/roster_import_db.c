@@ -310,6 +310,7 @@ static void *writer(void *arg)
 		if (rc != 0) {
 			pthread_mutex_lock(&s->mu);
 			s->rc = rc;
+			pthread_cond_broadcast(&s->cv); /* a reader waiting for room stops reading */
 			pthread_mutex_unlock(&s->mu);
 		}
 	}
