@@ -5,6 +5,7 @@ list(APPEND YH_CORE_SOURCES
   src/core/roster_list.c
   src/core/roster_csv.c
   src/core/roster_import.c
+  src/core/roster_import_db.c
   src/core/roster_export.c
   src/core/roster_figures.c
 )

@@ -2,185 +2,65 @@
  * roster_import.c - cadres from a CSV file, all or nothing.
  *
  * Every row is checked in C with the same rules as the API (roster_record.c);
- * the good rows are COPYed into a temporary table where the checks that need
- * the database run (persons of other units, survivors); then one set-based
- * INSERT ... ON CONFLICT (id_bidx) DO UPDATE ... WHERE the row differs writes
- * new and changed persons and leaves unchanged ones alone. Any bad row and
- * nothing is written; every bad row is reported with its line and column.
- * One audit row "person.import" records the operation: counts, the ids of
- * created and updated persons and the updated persons as they were before.
+ * the good rows go in chunks to the database half (roster_import_db.c), which
+ * writes one chunk while the next is being checked. Any bad row and nothing
+ * is written; every bad row is reported with its line and column.
  */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
+#include "core/roster_import_db.h"
 #include "core/roster_internal.h"
-#include "yinhui/audit.h"
 #include "yinhui/csv.h"
 #include "yinhui/encoding.h"
+#include "yinhui/log.h"
 #include "yinhui/pii.h"
 
 
 #define NCOLS YH_ROSTER_NCOLUMNS
 #define PROGRESS_EVERY 500
+#define CHUNK_ROWS 5000 /* rows per chunk to the database: small enough to overlap, big enough per statement */
 
-/* Columns whose presence in the file decides whether an update touches them ($1..$13). */
-static const char *const optional[] = { "former_employer", "rank", "joined_on", "retired_on", "district",
-	"address", "phones", "emergency_contacts", "living_situation", "care_level", "remote", "party_member", "note" };
-#define NOPT (sizeof(optional) / sizeof(optional[0]))
-
-static const char Q_TEMP_DROP[] = "DROP TABLE IF EXISTS pg_temp.roster_import";
-static const char Q_TEMP[] =
-	"CREATE TEMP TABLE roster_import (line integer, name text, gender text, id_bidx bytea, id_cipher bytea,"
-	" id_masked text, id_legacy boolean, birth_date date, category text, former_employer text, rank text,"
-	" joined_on date, retired_on date, unit_id bigint, district text, address text, phones jsonb,"
-	" emergency_contacts jsonb, living_situation text, care_level text, remote boolean, party_member boolean,"
-	" added_on date, note text) ON COMMIT DROP";
-static const char Q_COPY[] = "COPY pg_temp.roster_import FROM STDIN";
 static const char Q_UNITS[] =
 	"SELECT u.id, u.code, u.name, yh.in_scope(u.id, $1::bigint) AS ok FROM yh.unit u";
-/* persons on file who may not be changed from here */
-static const char Q_CHECK[] =
-	"SELECT i.line, CASE WHEN p.kind <> 'cadre' THEN 'this ID number belongs to a survivor, not a cadre'"
-	" WHEN NOT yh.in_scope(p.unit_id, $1::bigint) THEN 'this person is on file in a unit outside yours'"
-	" ELSE 'the person was transferred out on ' || p.transferred_out_on || ', before added_on' END AS message"
-	" FROM pg_temp.roster_import i JOIN yh.person p ON p.id_bidx = i.id_bidx"
-	" WHERE p.kind <> 'cadre' OR NOT ($1::bigint IS NULL OR p.unit_id IN"
-	"  (SELECT descendant FROM yh.unit_closure WHERE ancestor = $1::bigint))"
-	" OR p.transferred_out_on < coalesce(i.added_on, p.added_on) ORDER BY i.line";
-#define OPT_SET(c, n) " " c " = CASE WHEN $" n "::bool THEN EXCLUDED." c " ELSE p." c " END,"
-#define OPT_OLD(c, n) ", CASE WHEN $" n "::bool THEN p." c " END"
-#define OPT_NEW(c, n) ", CASE WHEN $" n "::bool THEN EXCLUDED." c " END"
-static const char Q_UPSERT[] =
-	"WITH up AS (INSERT INTO yh.person AS p (uid, kind, name, gender, id_bidx, id_cipher, id_masked, id_legacy,"
-	" birth_date, category, former_employer, rank, joined_on, retired_on, unit_id, district, address, phones,"
-	" emergency_contacts, living_situation, care_level, remote, party_member, added_on, note)"
-	/* rows without a unit or added_on keep the person's, or take the defaults when new */
-	" SELECT gen_random_uuid(), 'cadre', i.name, i.gender, i.id_bidx, i.id_cipher, i.id_masked, i.id_legacy,"
-	" i.birth_date, i.category, i.former_employer, i.rank, i.joined_on, i.retired_on,"
-	" coalesce(i.unit_id, e.unit_id, $14::bigint), i.district, i.address, coalesce(i.phones, '[]'),"
-	" coalesce(i.emergency_contacts, '[]'), i.living_situation, i.care_level, coalesce(i.remote, false),"
-	" coalesce(i.party_member, false), coalesce(i.added_on, e.added_on, current_date), i.note"
-	" FROM pg_temp.roster_import i LEFT JOIN yh.person e ON e.id_bidx = i.id_bidx"
-	" ON CONFLICT (id_bidx) DO UPDATE SET name = EXCLUDED.name, gender = EXCLUDED.gender,"
-	" birth_date = EXCLUDED.birth_date, category = EXCLUDED.category, unit_id = EXCLUDED.unit_id,"
-	" added_on = EXCLUDED.added_on,"
-	OPT_SET("former_employer", "1") OPT_SET("rank", "2") OPT_SET("joined_on", "3") OPT_SET("retired_on", "4")
-	OPT_SET("district", "5") OPT_SET("address", "6") OPT_SET("phones", "7") OPT_SET("emergency_contacts", "8")
-	OPT_SET("living_situation", "9") OPT_SET("care_level", "10") OPT_SET("remote", "11")
-	OPT_SET("party_member", "12") OPT_SET("note", "13")
-	" updated_at = now()"
-	/* unchanged rows are not rewritten: no new row version, no updated_at change */
-	" WHERE ROW(p.name, p.gender, p.birth_date, p.category, p.unit_id, p.added_on"
-	OPT_OLD("former_employer", "1") OPT_OLD("rank", "2") OPT_OLD("joined_on", "3") OPT_OLD("retired_on", "4")
-	OPT_OLD("district", "5") OPT_OLD("address", "6") OPT_OLD("phones", "7") OPT_OLD("emergency_contacts", "8")
-	OPT_OLD("living_situation", "9") OPT_OLD("care_level", "10") OPT_OLD("remote", "11")
-	OPT_OLD("party_member", "12") OPT_OLD("note", "13")
-	") IS DISTINCT FROM ROW(EXCLUDED.name, EXCLUDED.gender, EXCLUDED.birth_date, EXCLUDED.category,"
-	" EXCLUDED.unit_id, EXCLUDED.added_on"
-	OPT_NEW("former_employer", "1") OPT_NEW("rank", "2") OPT_NEW("joined_on", "3") OPT_NEW("retired_on", "4")
-	OPT_NEW("district", "5") OPT_NEW("address", "6") OPT_NEW("phones", "7") OPT_NEW("emergency_contacts", "8")
-	OPT_NEW("living_situation", "9") OPT_NEW("care_level", "10") OPT_NEW("remote", "11")
-	OPT_NEW("party_member", "12") OPT_NEW("note", "13")
-	") RETURNING p.id, p.uid, (p.xmax = 0) AS inserted),"
-	/* the same snapshot as the upsert: the persons as they were */
-	" old AS (SELECT p.id, " YH_PERSON_JSON " AS doc FROM yh.person p WHERE p.id IN (SELECT id FROM up WHERE NOT inserted))"
-	" SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated,"
-	" json_build_object('created_ids', coalesce(json_agg(uid ORDER BY id) FILTER (WHERE inserted), '[]'),"
-	" 'updated_ids', coalesce(json_agg(uid ORDER BY id) FILTER (WHERE NOT inserted), '[]'))::text AS ids,"
-	" (SELECT coalesce(json_agg(doc ORDER BY id), '[]') FROM old)::text AS before FROM up";
-
-typedef struct ibuf {
-	char *p;
-	size_t n, cap;
-} ibuf;
-
-static int ibuf_put(ibuf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 65536;
-		char *np;
-		while (b->n + n + 1 > cap)
-			cap *= 2;
-		np = realloc(b->p, cap);
-		if (np == NULL)
-			return YH_EINTERNAL;
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-	return 0;
-}
-
 /* One COPY text field: \N for NULL, backslash escapes for the rest. */
-static int copy_field(ibuf *b, const char *s, int last)
+static int copy_field(yh_ibuf *b, const char *s, int last)
 {
 	int rc = 0;
 
 	if (s == NULL) {
-		rc = ibuf_put(b, "\\N", 2);
+		rc = yh_ibuf_put(b, "\\N", 2);
 	} else {
 		for (const char *p = s; rc == 0 && *p; ) {
 			size_t run = strcspn(p, "\\\t\n\r");
-			rc = ibuf_put(b, p, run);
+			rc = yh_ibuf_put(b, p, run);
 			p += run;
 			if (rc == 0 && *p) {
 				const char *esc = *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n" : "\\r";
-				rc = ibuf_put(b, esc, 2);
+				rc = yh_ibuf_put(b, esc, 2);
 				p++;
 			}
 		}
 	}
 	if (rc == 0)
-		rc = ibuf_put(b, last ? "\n" : "\t", 1);
+		rc = yh_ibuf_put(b, last ? "\n" : "\t", 1);
 	return rc;
-}
-
-/* The bad rows, in line order. */
-typedef struct ierr {
-	size_t line;
-	char column[64];
-	char field[64];
-	char msg[256];
-} ierr;
-
-typedef struct ierrs {
-	ierr *v;
-	size_t n, cap;
-} ierrs;
-
-static int add_error(ierrs *e, size_t line, const char *column, const char *field, const char *msg)
-{
-	if (e->n == e->cap) {
-		size_t cap = e->cap ? 2 * e->cap : 64;
-		ierr *nv = realloc(e->v, cap * sizeof(*nv));
-		if (nv == NULL)
-			return YH_EINTERNAL;
-		e->v = nv;
-		e->cap = cap;
-	}
-	e->v[e->n].line = line;
-	snprintf(e->v[e->n].column, sizeof(e->v[e->n].column), "%s", column ? column : "");
-	snprintf(e->v[e->n].field, sizeof(e->v[e->n].field), "%s", field ? field : "");
-	snprintf(e->v[e->n].msg, sizeof(e->v[e->n].msg), "%s", msg);
-	e->n++;
-	return 0;
 }
 
 static int cmp_error(const void *a, const void *b)
 {
-	const ierr *x = a, *y = b;
+	const yh_ierr *x = a, *y = b;
 
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
 
 /* Maps the header row to columns; unknown headers are errors, 序号 is ignored. */
-static int read_header(const char **fields, size_t n, int *col_of, int *present, ierrs *errs, yh_err *err)
+static int read_header(const char **fields, size_t n, int *col_of, int *present, yh_ierrs *errs, yh_err *err)
 {
 	for (size_t c = 0; c < n; c++) {
 		char buf[256], *h;
@@ -198,7 +78,7 @@ static int read_header(const char **fields, size_t n, int *col_of, int *present,
 				if (present[k]) {
 					char msg[256];
 					snprintf(msg, sizeof(msg), "column %s appears twice", rc->header);
-					if (add_error(errs, 1, h, rc->field, msg) != 0)
+					if (yh_ierrs_add(errs, 1, h, rc->field, msg) != 0)
 						return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
 				}
 				col_of[c] = (int)k;
@@ -208,7 +88,7 @@ static int read_header(const char **fields, size_t n, int *col_of, int *present,
 		if (col_of[c] < 0) {
 			char msg[256];
 			snprintf(msg, sizeof(msg), "unknown column \"%.60s\" (expected 姓名, 身份证号码, 类别, ... or the English field names)", h);
-			if (add_error(errs, 1, h, NULL, msg) != 0)
+			if (yh_ierrs_add(errs, 1, h, NULL, msg) != 0)
 				return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
 		}
 	}
@@ -217,7 +97,7 @@ static int read_header(const char **fields, size_t n, int *col_of, int *present,
 		if (!present[k] && (strcmp(f, "name") == 0 || strcmp(f, "id_number") == 0 || strcmp(f, "category") == 0)) {
 			char msg[256];
 			snprintf(msg, sizeof(msg), "the file has no %s column", yh_roster_columns[k].header);
-			if (add_error(errs, 1, yh_roster_columns[k].header, f, msg) != 0)
+			if (yh_ierrs_add(errs, 1, yh_roster_columns[k].header, f, msg) != 0)
 				return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
 		}
 	}
@@ -234,7 +114,7 @@ static const char *header_of(const char *field)
 
 /* One data row -> fields, validated, applied -> a COPY line. Row problems go to errs, not to the return code. */
 static int import_row(const char **cells, size_t n, const int *col_of, size_t ncols, const yh_roster_units *units,
-	const char *today, size_t line, ibuf *copy, char (*bidx)[YH_PII_BIDX_HEX], ierrs *errs, yh_err *err)
+	const char *today, size_t line, yh_ibuf *copy, char (*bidx)[YH_PII_BIDX_HEX], yh_ierrs *errs, yh_err *err)
 {
 	char *copies[YH_CSV_MAX_FIELDS] = { NULL };
 	yh_fields *f = NULL, *prepared = NULL;
@@ -251,7 +131,7 @@ static int import_row(const char **cells, size_t n, const int *col_of, size_t nc
 		return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
 	for (size_t c = ncols; c < n; c++)
 		if (cells[c][strspn(cells[c], " \t")] != '\0') {
-			rc = add_error(errs, line, "", NULL, "the row has more cells than the header has columns");
+			rc = yh_ierrs_add(errs, line, "", NULL, "the row has more cells than the header has columns");
 			goto done;
 		}
 	for (size_t c = 0; c < n && c < ncols && rc == 0; c++) {
@@ -278,7 +158,7 @@ static int import_row(const char **cells, size_t n, const int *col_of, size_t nc
 				snprintf(msg, sizeof(msg), u == 1 ? "no unit \"%.60s\" (use its code or full name)" :
 					u == 2 ? "several units are named \"%.60s\": use the unit code" :
 					"unit \"%.60s\" is outside your units", cell);
-				rc = add_error(errs, line, yh_roster_columns[col_of[c]].header, field, msg);
+				rc = yh_ierrs_add(errs, line, yh_roster_columns[col_of[c]].header, field, msg);
 				goto done;
 			}
 			continue;
@@ -297,7 +177,7 @@ static int import_row(const char **cells, size_t n, const int *col_of, size_t nc
 			yh_roster_cell_date(datebuf, sizeof(datebuf), cell);
 			val = datebuf;
 		} else if (kind == CK_ID && (strchr(cell, 'E') || strchr(cell, 'e')) && strchr(cell, '+')) {
-			rc = add_error(errs, line, yh_roster_columns[col_of[c]].header, field,
+			rc = yh_ierrs_add(errs, line, yh_roster_columns[col_of[c]].header, field,
 				"the ID number was turned into a number by the spreadsheet (e.g. 4.40802E+17):"
 				" format the column as text and enter the numbers again");
 			goto done;
@@ -319,7 +199,7 @@ static int import_row(const char **cells, size_t n, const int *col_of, size_t nc
 		goto done;
 	}
 	if (bad != 0) {
-		rc = add_error(errs, line, header_of(e.field), e.field, e.msg);
+		rc = yh_ierrs_add(errs, line, header_of(e.field), e.field, e.msg);
 		goto done;
 	}
 	/* no 入册日期 in the row: an existing person keeps theirs, a new one gets today (in SQL) */
@@ -351,47 +231,8 @@ done:
 	return rc;
 }
 
-typedef struct bidx_line {
-	const char *bidx;
-	size_t line;
-} bidx_line;
-
-static int cmp_bidx(const void *a, const void *b)
-{
-	const bidx_line *x = a, *y = b;
-	int c = strcmp(x->bidx, y->bidx);
-
-	return c ? c : (x->line < y->line ? -1 : x->line > y->line);
-}
-
-/* The same person twice in one file: the later lines are bad. */
-static int find_duplicates(char (*bidx)[YH_PII_BIDX_HEX], const size_t *line, size_t n, ierrs *errs)
-{
-	bidx_line *v = malloc((n ? n : 1) * sizeof(*v));
-	int rc = 0;
-
-	if (v == NULL)
-		return YH_EINTERNAL;
-	for (size_t i = 0; i < n; i++) {
-		v[i].bidx = bidx[i];
-		v[i].line = line[i];
-	}
-	qsort(v, n, sizeof(*v), cmp_bidx);
-	for (size_t i = 1; rc == 0 && i < n; i++)
-		if (strcmp(v[i].bidx, v[i - 1].bidx) == 0) {
-			size_t first = i - 1;
-			char msg[256];
-			while (first > 0 && strcmp(v[first - 1].bidx, v[i].bidx) == 0)
-				first--;
-			snprintf(msg, sizeof(msg), "the same ID number as line %zu", v[first].line);
-			rc = add_error(errs, v[i].line, "身份证号码", "id_number", msg);
-		}
-	free(v);
-	return rc;
-}
-
 /* {"imported":false,"rows":N,"errors":[...]} */
-static char *error_report(const ierrs *errs, size_t rows)
+static char *error_report(const yh_ierrs *errs, size_t rows)
 {
 	json_t *doc = json_pack("{s:b,s:I}", "imported", 0, "rows", (json_int_t)rows), *arr = json_array();
 	char *out;
@@ -405,91 +246,6 @@ static char *error_report(const ierrs *errs, size_t rows)
 	return out;
 }
 
-/* Counts and ids of the upsert merged with the file facts: the import's audit "after". */
-static char *audit_after(const char *ids, size_t rows, long created, long updated, const char *enc)
-{
-	json_t *doc = json_loads(ids ? ids : "{}", 0, NULL);
-	char *out;
-
-	if (doc == NULL)
-		return NULL;
-	json_object_set_new(doc, "rows", json_integer((json_int_t)rows));
-	json_object_set_new(doc, "created", json_integer(created));
-	json_object_set_new(doc, "updated", json_integer(updated));
-	json_object_set_new(doc, "unchanged", json_integer((json_int_t)rows - created - updated));
-	json_object_set_new(doc, "encoding", json_string(enc));
-	out = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(doc);
-	return out;
-}
-
-/* The database half, inside the caller's transaction: load, check, upsert, audit. */
-static int apply(yh_db *db, const yh_actor *a, const ibuf *copy, size_t nrows, const int *present,
-	const char *default_unit, const char *enc_name, ierrs *errs, char **out, yh_err *err)
-{
-	char scope_buf[24];
-	const char *p[NOPT + 1];
-	yh_rows *rows = NULL;
-	char *after = NULL, *wrapped = NULL;
-	long created = 0, updated = 0;
-	int rc;
-
-	rc = yh_db_exec(db, Q_TEMP_DROP, 0, NULL, err);
-	if (rc >= 0)
-		rc = yh_db_exec(db, Q_TEMP, 0, NULL, err);
-	if (rc >= 0 && copy->n > 0)
-		rc = yh_db_copy_in(db, Q_COPY, copy->p, copy->n, err);
-	if (rc < 0)
-		goto done;
-	p[0] = yh_actor_scope(a, scope_buf);
-	rc = yh_db_query(db, &rows, Q_CHECK, 1, p, err);
-	for (size_t i = 0; rc == 0 && i < yh_rows_count(rows); i++)
-		rc = add_error(errs, (size_t)atol(yh_rows_get(rows, i, "line")), "身份证号码", "id_number",
-			yh_rows_get(rows, i, "message"));
-	yh_rows_free(rows);
-	rows = NULL;
-	if (rc != 0 || errs->n > 0)
-		goto done;
-	for (size_t i = 0; i < NOPT; i++) {
-		p[i] = "f";
-		for (size_t k = 0; k < NCOLS; k++)
-			if (present[k] && strcmp(yh_roster_columns[k].field, optional[i]) == 0)
-				p[i] = "t";
-	}
-	p[NOPT] = default_unit;
-	rc = yh_db_query(db, &rows, Q_UPSERT, (int)NOPT + 1, p, err);
-	if (rc != 0)
-		goto done;
-	created = atol(yh_rows_get(rows, 0, "created"));
-	updated = atol(yh_rows_get(rows, 0, "updated"));
-	after = audit_after(yh_rows_get(rows, 0, "ids"), nrows, created, updated, enc_name);
-	if (updated > 0) {
-		size_t n = strlen(yh_rows_get(rows, 0, "before")) + 16;
-		wrapped = malloc(n);
-		if (wrapped != NULL)
-			snprintf(wrapped, n, "{\"updated\":%s}", yh_rows_get(rows, 0, "before"));
-	}
-	if (after == NULL || (updated > 0 && wrapped == NULL)) {
-		rc = yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
-		goto done;
-	}
-	rc = yh_audit(db, a, "person.import", "person", NULL, wrapped, after, err);
-	if (rc != 0)
-		goto done;
-	*out = malloc(256);
-	if (*out == NULL) {
-		rc = yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
-		goto done;
-	}
-	snprintf(*out, 256, "{\"imported\":true,\"rows\":%zu,\"created\":%ld,\"updated\":%ld,\"unchanged\":%ld,"
-		"\"encoding\":\"%s\"}", nrows, created, updated, (long)nrows - created - updated, enc_name);
-done:
-	yh_rows_free(rows);
-	free(after);
-	free(wrapped);
-	return rc < 0 ? rc : 0;
-}
-
 /* 1 when every cell of the record is blank (spreadsheets leave rows of empty cells). */
 static int blank_row(const char **cells, size_t n)
 {
@@ -497,6 +253,71 @@ static int blank_row(const char **cells, size_t n)
 		if (cells[i][strspn(cells[i], " \t")] != '\0')
 			return 0;
 	return 1;
+}
+
+/* The blind indexes seen so far and their first line: the same person twice in one file makes the later lines bad. */
+typedef struct seen_set {
+	unsigned char (*key)[32];
+	size_t *line; /* 0: empty slot */
+	size_t cap, n;
+} seen_set;
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 0;
+}
+
+/* The slot of key: its own, or the empty one where it goes. The key is a keyed hash: its first bytes spread well. */
+static size_t seen_slot(const seen_set *s, const unsigned char key[32])
+{
+	size_t h = 0;
+
+	for (int i = 0; i < 8; i++)
+		h = (h << 8) | key[i];
+	for (h &= s->cap - 1; s->line[h] != 0 && memcmp(s->key[h], key, 32) != 0; h = (h + 1) & (s->cap - 1))
+		;
+	return h;
+}
+
+static int seen_grow(seen_set *s, size_t cap)
+{
+	seen_set n = { calloc(cap, 32), calloc(cap, sizeof(size_t)), cap, s->n };
+
+	if (n.key == NULL || n.line == NULL) {
+		free(n.key);
+		free(n.line);
+		return YH_EINTERNAL;
+	}
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->line[i] != 0) {
+			size_t h = seen_slot(&n, s->key[i]);
+			memcpy(n.key[h], s->key[i], 32);
+			n.line[h] = s->line[i];
+		}
+	free(s->key);
+	free(s->line);
+	*s = n;
+	return 0;
+}
+
+/* Remembers bidx ("\x" + 64 hex) at line; *first is 0, or the earlier line with the same one. */
+static int seen_add(seen_set *s, const char *bidx, size_t line, size_t *first)
+{
+	unsigned char key[32];
+	size_t h;
+
+	if (2 * (s->n + 1) > s->cap && seen_grow(s, s->cap ? 2 * s->cap : 4096) != 0)
+		return YH_EINTERNAL;
+	for (int i = 0; i < 32 && bidx[2 + 2 * i] && bidx[3 + 2 * i]; i++)
+		key[i] = (unsigned char)(hexval(bidx[2 + 2 * i]) << 4 | hexval(bidx[3 + 2 * i]));
+	h = seen_slot(s, key);
+	*first = s->line[h];
+	if (*first == 0) {
+		memcpy(s->key[h], key, 32);
+		s->line[h] = line;
+		s->n++;
+	}
+	return 0;
 }
 
 /* What one import collects while it reads the file. */
@@ -507,58 +328,141 @@ typedef struct import_job {
 	int col_of[YH_CSV_MAX_FIELDS];
 	int present[NCOLS];
 	size_t nheader;
-	ierrs errs;
-	ibuf copy;                   /* COPY text of the good rows */
-	char (*bidx)[YH_PII_BIDX_HEX]; /* blind index and line of each good row */
-	size_t *lines;
-	size_t nrows, ngood, cap;
+	yh_ierrs errs;
+	yh_import_sink *sink;
+	yh_import_chunk *chunk; /* the good rows not yet handed to the sink */
+	seen_set seen;
+	size_t nrows;
 } import_job;
 
-/* Reads and checks every data row; bad rows go to job->errs. */
+/* A new chunk for job, or YH_EINTERNAL. */
+static int chunk_new(import_job *job)
+{
+	job->chunk = calloc(1, sizeof(*job->chunk));
+	if (job->chunk != NULL) {
+		job->chunk->cap = CHUNK_ROWS;
+		job->chunk->bidx = malloc(CHUNK_ROWS * sizeof(*job->chunk->bidx));
+		job->chunk->lines = malloc(CHUNK_ROWS * sizeof(*job->chunk->lines));
+	}
+	if (job->chunk == NULL || job->chunk->bidx == NULL || job->chunk->lines == NULL) {
+		yh_import_chunk_free(job->chunk);
+		job->chunk = NULL;
+		return YH_EINTERNAL;
+	}
+	return 0;
+}
+
+/* Hands the current chunk to the sink (and starts a new one unless last). */
+static int chunk_send(import_job *job, int last, yh_err *err)
+{
+	yh_import_chunk *c = job->chunk;
+
+	job->chunk = NULL;
+	if (yh_import_sink_put(job->sink, c, job->errs.n > 0, err) != 0)
+		return YH_EINTERNAL;
+	if (!last && chunk_new(job) != 0)
+		return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
+	return 0;
+}
+
+/* Reads and checks every data row; bad rows go to job->errs, good ones in chunks to the sink. */
 static int read_rows(import_job *job, size_t estimate, yh_roster_progress_fn progress, void *parg, yh_err *err)
 {
 	const char **cells;
 	size_t ncells;
 	int rc;
 
+	if (chunk_new(job) != 0)
+		return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
 	for (;;) {
-		size_t line, before = job->errs.n;
+		yh_import_chunk *c = job->chunk;
+		size_t line, before = job->errs.n, mark = c->copy.n, first = 0;
 
 		rc = yh_csv_next(job->csv, &cells, &ncells, err);
 		if (rc == 0)
 			break;
-		if (rc < 0)
+		if (rc < 0) {
 			/* a broken quote makes the rest unreadable: report it as the last bad row */
-			return add_error(&job->errs, yh_csv_line(job->csv), "", "file", err->msg);
+			rc = yh_ierrs_add(&job->errs, yh_csv_line(job->csv), "", "file", err->msg);
+			break;
+		}
 		line = yh_csv_line(job->csv);
 		if (blank_row(cells, ncells))
 			continue;
 		job->nrows++;
-		if (job->ngood == job->cap) {
-			size_t ncap = job->cap ? 2 * job->cap : 1024;
-			void *nb = realloc(job->bidx, ncap * sizeof(*job->bidx)), *nl;
-			if (nb != NULL)
-				job->bidx = nb;
-			nl = nb ? realloc(job->lines, ncap * sizeof(*job->lines)) : NULL;
-			if (nl == NULL)
-				return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
-			job->lines = nl;
-			job->cap = ncap;
-		}
-		rc = import_row(cells, ncells, job->col_of, job->nheader, &job->units, job->today, line, &job->copy,
-			&job->bidx[job->ngood], &job->errs, err);
+		rc = import_row(cells, ncells, job->col_of, job->nheader, &job->units, job->today, line, &c->copy,
+			&c->bidx[c->n], &job->errs, err);
 		if (rc != 0)
 			return rc;
+		if (job->errs.n == before && seen_add(&job->seen, c->bidx[c->n], line, &first) != 0)
+			return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
+		if (first != 0) {
+			char msg[256];
+			snprintf(msg, sizeof(msg), "the same ID number as line %zu", first);
+			c->copy.n = mark; /* the row stays out of the database */
+			if (yh_ierrs_add(&job->errs, line, "身份证号码", "id_number", msg) != 0)
+				return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
+		}
 		if (job->errs.n == before)
-			job->lines[job->ngood++] = line;
+			c->lines[c->n++] = line;
+		if (c->n == c->cap && chunk_send(job, 0, err) != 0)
+			return YH_EINTERNAL;
 		if (progress && job->nrows % PROGRESS_EVERY == 0)
 			progress(parg, "validate", job->nrows, estimate > job->nrows ? estimate : job->nrows);
 	}
+	if (rc != 0)
+		return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
 	if (progress)
 		progress(parg, "validate", job->nrows, job->nrows);
-	if (find_duplicates(job->bidx, job->lines, job->ngood, &job->errs) != 0)
-		return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
-	return 0;
+	/* the last chunk goes even when empty: the database checks of an empty file are no work */
+	return chunk_send(job, 1, err);
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Starts the sink, reads the rows into it, waits for it. The sink's writes
+ * are kept only when there is no bad row (the caller commits or rolls back).
+ */
+static int import_rows(import_job *job, yh_db *db, const yh_actor *a, const char *default_id, const char *enc_name,
+	size_t estimate, yh_roster_progress_fn progress, void *parg, char **out, yh_import_times *t, double *read_s,
+	yh_err *err)
+{
+	const char *opt[YH_IMPORT_NOPT];
+	double t0 = mono_now();
+	int rc;
+
+	for (size_t i = 0; i < YH_IMPORT_NOPT; i++) {
+		opt[i] = "f";
+		for (size_t k = 0; k < NCOLS; k++)
+			if (job->present[k] && strcmp(yh_roster_columns[k].field, yh_import_optional[i]) == 0)
+				opt[i] = "t";
+	}
+	rc = yh_import_sink_start(&job->sink, db, a, default_id, opt, err);
+	if (rc != 0)
+		return rc;
+	rc = read_rows(job, estimate, progress, parg, err);
+	*read_s = mono_now() - t0;
+	if (rc != 0) {
+		/* a chunk not taken means the writer failed: its error is the cause */
+		yh_import_sink_abandon(job->sink, err);
+		return err->code ? err->code : rc;
+	}
+	return yh_import_sink_finish(job->sink, &job->errs, job->nrows, enc_name, out, t, err);
+}
+
+/* One info line per import that went in: where the time went. The database works while the file is read. */
+static void log_phases(const import_job *job, double total, double read_s, const yh_import_times *t, double commit)
+{
+	yh_log_info("roster import: %zu rows in %.3f s: decode and check %.3f; database alongside: load %.3f,"
+		" match and check %.3f, update %.3f, insert %.3f; then waited %.3f, audit %.3f, commit %.3f", job->nrows,
+		total, read_s, t->load, t->check, t->update, t->insert, t->wait, t->audit, commit);
 }
 
 int yh_roster_import(yh_db *db, const yh_actor *a, const char *buf, size_t len,
@@ -570,7 +474,9 @@ int yh_roster_import(yh_db *db, const yh_actor *a, const char *buf, size_t len,
 	const char **cells, *p[1];
 	yh_rows *unit_rows = NULL;
 	size_t ncells = 0, tlen = 0, estimate = 0;
-	int enc = 0, rc, in_tx = 0, rows_read = 0;
+	yh_import_times times = { 0 };
+	double start = mono_now(), read_s = 0;
+	int enc = 0, rc, in_tx = 0;
 
 	*out = NULL;
 	memset(&job, 0, sizeof(job));
@@ -606,21 +512,19 @@ int yh_roster_import(yh_db *db, const yh_actor *a, const char *buf, size_t len,
 		estimate += text[i] == '\n';
 	/* a bad header makes every row bad: report the header alone */
 	if (rc == 0 && job.errs.n == 0) {
-		rc = read_rows(&job, estimate, progress, progress_arg, err);
-		rows_read = 1;
+		/* the database checks run even after bad rows, so that every bad row is reported at once */
+		rc = import_rows(&job, db, a, default_id, yh_encoding_name(enc), estimate, progress, progress_arg, out,
+			&times, &read_s, err);
+		in_tx = job.sink != NULL;
 	}
-	if (rc == 0 && rows_read) {
-		rc = yh_db_begin(db, err);
-		in_tx = rc == 0;
-	}
-	/* the database checks run even after bad rows, so that every bad row is reported at once */
-	if (in_tx)
-		rc = apply(db, a, &job.copy, job.nrows, job.present, default_id, yh_encoding_name(enc), &job.errs, out, err);
 	if (rc == 0 && job.errs.n == 0 && in_tx) {
+		double t0 = mono_now();
 		in_tx = 0;
 		rc = yh_db_commit(db, err);
 		if (rc == 0 && progress)
 			progress(progress_arg, "apply", job.nrows, job.nrows);
+		if (rc == 0)
+			log_phases(&job, mono_now() - start, read_s, &times, mono_now() - t0);
 	}
 	if (rc == 0 && job.errs.n > 0) {
 		qsort(job.errs.v, job.errs.n, sizeof(*job.errs.v), cmp_error);
@@ -637,12 +541,13 @@ done:
 		free(*out);
 		*out = NULL;
 	}
+	yh_import_sink_free(job.sink);
+	yh_import_chunk_free(job.chunk);
 	yh_csv_reader_free(job.csv);
 	yh_roster_units_free(&job.units);
 	free(text);
-	free(job.copy.p);
 	free(job.errs.v);
-	free(job.bidx);
-	free(job.lines);
+	free(job.seen.key);
+	free(job.seen.line);
 	return rc;
 }

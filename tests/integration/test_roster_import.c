@@ -1,7 +1,9 @@
 /* Roster import and export against a real PostgreSQL: GBK, BOM, all-or-nothing, re-runs, round trips. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "test_roster_util.h"
 #include "yinhui/calendar.h"
@@ -183,6 +185,143 @@ static void test_changed_rows_update(void)
 	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE care_level = '失能'"), 1);
 	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.audit_log WHERE action = 'person.import' AND actor_name = 'clerk'"
 				   " AND before->'updated'->0->>'care_level' IS NULL AND jsonb_array_length(after->'updated_ids') = 1"), 1);
+	free(file);
+}
+
+/* New, changed and unchanged persons in one file: the audit names exactly who was created and who updated. */
+static void test_mixed_audit(void)
+{
+	char row[1024], *file, *out = NULL;
+	yh_err err;
+
+	/* row 9 (no care level so far) changes, row 10 is as on file, row NBIG + 6 is new */
+	file = malloc(strlen(HEADER) + 4000);
+	strcpy(file, HEADER);
+	big_row(row, sizeof(row), 9, "失能");
+	strcat(file, row);
+	big_row(row, sizeof(row), 10, "");
+	strcat(file, row);
+	big_row(row, sizeof(row), NBIG + 6, "");
+	strcat(file, row);
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL_FATAL(yh_roster_import(T.db, &T.admin, file, strlen(file), NULL, "bureau", NULL, NULL, &out, &err), 0);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "created"), "1");
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "updated"), "1");
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "unchanged"), "1");
+	free(out);
+	/* created: the newest person; updated: the one now 失能, as it was before (no care level) */
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.audit_log a WHERE a.id = (SELECT max(id) FROM yh.audit_log)"
+				   " AND a.action = 'person.import' AND (a.after->>'rows')::int = 3"
+				   " AND (a.after->>'unchanged')::int = 1 AND jsonb_array_length(a.after->'created_ids') = 1"
+				   " AND a.after->'created_ids'->>0 = (SELECT uid::text FROM yh.person ORDER BY id DESC LIMIT 1)"
+				   " AND jsonb_array_length(a.after->'updated_ids') = 1"
+				   " AND jsonb_array_length(a.before->'updated') = 1"
+				   " AND a.before->'updated'->0->>'id' = a.after->'updated_ids'->>0"
+				   " AND a.before->'updated'->0->>'care_level' IS NULL"
+				   " AND (SELECT care_level FROM yh.person WHERE uid::text = a.after->'updated_ids'->>0) = '失能'"), 1);
+	/* the unchanged person was not rewritten */
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE updated_at <> created_at"), 2);
+	free(file);
+}
+
+typedef struct race_arg {
+	const char *file;
+	int rc;
+	yh_err err;
+	char *out;
+} race_arg;
+
+static void *race_import(void *p)
+{
+	race_arg *r = p;
+
+	yh_err_clear(&r->err);
+	r->rc = yh_roster_import(T.db, &T.admin, r->file, strlen(r->file), NULL, "bureau", NULL, NULL, &r->out, &r->err);
+	return NULL;
+}
+
+/*
+ * Another session adds the person with ID number id (name) and commits only
+ * once the import of file waits for it on the ID number index: the import
+ * must fail with a clear error naming expect_line and write nothing.
+ */
+static void race(const char *file, const char *id, const char *name, const char *expect_line)
+{
+	race_arg r = { file, 0, { 0 }, NULL };
+	yh_fields *f = yh_t_fields("name", name, "id_number", id, "category", "退休", "unit", "bureau", NULL);
+	yh_db *other = NULL, *watch = NULL;
+	long persons = yh_t_count("SELECT count(*) FROM yh.person");
+	char *out = NULL;
+	pthread_t th;
+	yh_err err;
+	int waited = 0;
+
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL_FATAL(yh_db_open_like(&other, T.db, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(yh_db_begin(other, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(yh_roster_create(other, &T.admin, f, &out, &err), 0);
+	free(out);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&th, NULL, race_import, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(yh_db_open_like(&watch, T.db, &err), 0);
+	for (;;) {
+		char *n = NULL;
+		int blocked = yh_db_query_text(watch, &n, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+			" AND query LIKE 'WITH ins AS (INSERT INTO yh.person%'", 0, NULL, NULL, &err) == 0 && n && atol(n) > 0;
+		free(n);
+		if (blocked || ++waited == 500)
+			break;
+		usleep(20000);
+	}
+	yh_db_close(watch);
+	CU_ASSERT(waited < 500);
+	CU_ASSERT_EQUAL(yh_db_commit(other, &err), 0);
+	pthread_join(th, NULL);
+	CU_ASSERT_EQUAL(r.rc, YH_ECONFLICT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err.msg, expect_line));
+	if (strstr(r.err.msg, expect_line) == NULL)
+		fprintf(stderr, "\n    race: %d %s\n", r.rc, r.err.msg);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err.msg, "import the file again"));
+	free(r.out);
+	/* only the other session's person */
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person"), persons + 1);
+	yh_fields_free(f);
+	yh_db_close(other);
+}
+
+/* A person added by someone else while the file is imported: a clear error naming the line, never a duplicate. */
+static void test_concurrent_duplicate(void)
+{
+	const char *id = rt_id("440802", "19400505", 77);
+	char file[1024], *out = NULL;
+	yh_err err;
+
+	snprintf(file, sizeof(file), "姓名,身份证号码,类别\n并发乙,%s,退休\n并发甲,%s,退休\n",
+		rt_id("440802", "19400506", 78), id);
+	race(file, id, "并发甲", "line 3 (身份证号码)");
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE name IN ('并发甲', '并发乙')"), 1);
+	/* again, now that the person is on file: it is updated */
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL(yh_roster_import(T.db, &T.admin, file, strlen(file), NULL, "bureau", NULL, NULL, &out, &err), 0);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "created"), "1");
+	free(out);
+}
+
+/* The same in the first chunk of a file of several: the rows read meanwhile are dropped, nothing is written. */
+static void test_concurrent_duplicate_big(void)
+{
+	size_t cap = 12000 * 300 + 4096, len;
+	char *file = malloc(cap), row[1024], id[19];
+
+	/* a copy: big_row's rt_id calls reuse rt_id's ring of buffers */
+	snprintf(id, sizeof(id), "%s", rt_id("440802", "19400507", 79));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+	len = (size_t)snprintf(file, cap, "%s0,并发丙,,%s,,退休,,,,,,,,,,,,,\n", HEADER, id);
+	for (int i = 0; i < 12000; i++) {
+		big_row(row, sizeof(row), NBIG + 100 + i, "");
+		memcpy(file + len, row, strlen(row) + 1);
+		len += strlen(row);
+	}
+	race(file, id, "并发丙", "line 2 (身份证号码)");
 	free(file);
 }
 
@@ -387,6 +526,9 @@ static const yh_t_case cases[] = {
 	{ "10,000 cadres from a GBK file", test_big_gbk },
 	{ "the same file again changes nothing", test_rerun_changes_nothing },
 	{ "changed rows update, new rows create", test_changed_rows_update },
+	{ "new, changed and unchanged: the audit names who", test_mixed_audit },
+	{ "a person added meanwhile: a clear error", test_concurrent_duplicate },
+	{ "... in the first of several chunks", test_concurrent_duplicate_big },
 	{ "bad rows: every one named, nothing written", test_bad_rows },
 	{ "UTF-8 with BOM, English headers, partial columns", test_bom_and_english },
 	{ "import stays in the actor's units", test_import_scope },
