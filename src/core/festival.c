@@ -35,8 +35,13 @@ static const char Q_INSERT[] =
 
 static const char *const categories[] = { "离休", "退休", "企业离休", "建国初期参加工作的退休干部", NULL };
 
-/* What a change may set; the column names of yh.festival_rule, in the order of the update's parameters. */
-static const yh_field_spec update_spec[] = {
+/*
+ * The fields of a rule, named as the columns of yh.festival_rule: add takes
+ * them all, a change all but the code (obligations carry it in their source).
+ * name and spec are required on add unless the code is a built-in festival.
+ */
+static const yh_field_spec rule_spec[] = {
+	{ "code", YH_FT_TEXT, YH_F_REQUIRED | YH_F_NOPATCH, 40, NULL },
 	{ "name", YH_FT_TEXT, YH_F_NOTNULL, 40, NULL },
 	{ "spec", YH_FT_TEXT, YH_F_NOTNULL, 40, NULL },
 	{ "categories", YH_FT_ENUMSET, 0, 0, categories },
@@ -46,19 +51,7 @@ static const yh_field_spec update_spec[] = {
 	{ "active", YH_FT_BOOL, YH_F_NOTNULL, 0, NULL },
 	{ "note", YH_FT_TEXT, 0, 500, NULL },
 };
-#define NUPDATE (sizeof(update_spec) / sizeof(update_spec[0]))
-
-static const yh_field_spec add_spec[] = {
-	{ "code", YH_FT_TEXT, YH_F_REQUIRED, 40, NULL },
-	{ "name", YH_FT_TEXT, YH_F_NOTNULL, 40, NULL },
-	{ "spec", YH_FT_TEXT, YH_F_NOTNULL, 40, NULL },
-	{ "categories", YH_FT_ENUMSET, 0, 0, categories },
-	{ "survivors", YH_FT_BOOL, YH_F_NOTNULL, 0, NULL },
-	{ "party_members_only", YH_FT_BOOL, YH_F_NOTNULL, 0, NULL },
-	{ "window_days", YH_FT_INT, YH_F_NOTNULL, 90, NULL },
-	{ "active", YH_FT_BOOL, YH_F_NOTNULL, 0, NULL },
-	{ "note", YH_FT_TEXT, 0, 500, NULL },
-};
+#define NRULE (sizeof(rule_spec) / sizeof(rule_spec[0]))
 
 static const yh_field_spec list_spec[] = {
 	{ "year", YH_FT_INT, 0, 2099, NULL },
@@ -72,7 +65,8 @@ static void build_update(void)
 	char *assign = NULL;
 	const char *head = "UPDATE yh.festival_rule SET ", *tail = " WHERE code = $1";
 
-	if (yh_sql_assignments(&assign, update_spec, NUPDATE, 2) != 0)
+	/* the code is never present in a change, so its assignment keeps it */
+	if (yh_sql_assignments(&assign, rule_spec, NRULE, 2) != 0)
 		return;
 	update_sql = malloc(strlen(head) + strlen(assign) + strlen(tail) + 1);
 	if (update_sql)
@@ -236,7 +230,7 @@ int yh_festival_rule_add(yh_db *db, const yh_actor *a, const yh_fields *in, char
 	*out = NULL;
 	rc = yh_authz(a, YH_P_SETTINGS_MANAGE, err);
 	if (rc == 0)
-		rc = yh_values_validate(&v, add_spec, sizeof(add_spec) / sizeof(add_spec[0]), in, 1, err);
+		rc = yh_values_validate(&v, rule_spec, NRULE, in, 1, err);
 	if (rc == 0)
 		rc = check_code(yh_values_get(v, "code"), err);
 	if (rc == 0)
@@ -281,7 +275,7 @@ int yh_festival_rule_update(yh_db *db, const yh_actor *a, const char *code, cons
 {
 	yh_values *v = NULL;
 	char *before = NULL;
-	const char **vp = NULL, *p[1 + 2 * NUPDATE];
+	const char **vp = NULL, *p[1 + 2 * NRULE];
 	int rc;
 
 	*out = NULL;
@@ -290,7 +284,7 @@ int yh_festival_rule_update(yh_db *db, const yh_actor *a, const char *code, cons
 		return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
 	rc = yh_authz(a, YH_P_SETTINGS_MANAGE, err);
 	if (rc == 0)
-		rc = yh_values_validate(&v, update_spec, NUPDATE, in, 0, err);
+		rc = yh_values_validate(&v, rule_spec, NRULE, in, 0, err);
 	if (rc == 0 && yh_fields_count(in) == 0)
 		rc = yh_err_set(err, YH_EINVAL, NULL, "nothing to change: give at least one field");
 	if (rc == 0)
@@ -305,9 +299,9 @@ int yh_festival_rule_update(yh_db *db, const yh_actor *a, const char *code, cons
 	rc = rule_json(db, code, 1, &before, err);
 	if (rc == 0) {
 		p[0] = code;
-		for (size_t i = 0; i < 2 * NUPDATE; i++)
+		for (size_t i = 0; i < 2 * NRULE; i++)
 			p[1 + i] = vp[i];
-		rc = yh_db_exec(db, update_sql, 1 + 2 * NUPDATE, p, err);
+		rc = yh_db_exec(db, update_sql, 1 + 2 * NRULE, p, err);
 	}
 	if (rc >= 0)
 		rc = rule_json(db, code, 0, out, err);

@@ -9,14 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "case_util.h"
+#include "reliability_util.h"
 #include "yinhui/calendar.h"
 #include "yinhui/festival.h"
 
-static char dir[64];
 static char cli_out[65536];
 
 /* Everything a refused change must leave alone: the rules as JSON and the audit rows. */
@@ -427,39 +425,17 @@ static void test_http(void)
 	free(body);
 }
 
-/* Runs yinhui with args (constants of this file) as the logged-in user; returns the exit status. */
+/* Runs yinhui with args (constants of this file) as the admin; returns the exit status, the output in cli_out. */
 static int run(const char *args)
 {
-	char cmd[4096];
-	FILE *p;
-	size_t n;
-	int st;
-
-	snprintf(cmd, sizeof(cmd), "YINHUI_CONFIG=/dev/null YINHUI_DATABASE_URL='%s' YINHUI_TOKEN_FILE=%s/token %s %s 2>&1",
-		T.conninfo, dir, YH_CLI_PATH, args);
-	p = popen(cmd, "r");
-	if (p == NULL)
-		return -1;
-	n = fread(cli_out, 1, sizeof(cli_out) - 1, p);
-	cli_out[n] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return rl_cli_run(yh_t_token("admin"), args, cli_out, sizeof(cli_out));
 }
 
 static void test_cli(void)
 {
 	const char *lx = case_cadre("chikan", "命令离休", "1931-05-01", "离休");
-	char pw[128], args[256], day[16];
-	FILE *f;
+	char day[16];
 	int m, d;
-
-	snprintf(pw, sizeof(pw), "%s/pw", dir);
-	f = fopen(pw, "w");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	fputs(YH_T_PASSWORD "\n", f);
-	fclose(f);
-	snprintf(args, sizeof(args), "login --username admin --password-file %s", pw);
-	CU_ASSERT_EQUAL_FATAL(run(args), 0);
 
 	CU_ASSERT_EQUAL(run("festival list --year 2025"), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(cli_out, "2025-10-29"));
@@ -514,9 +490,6 @@ int main(void)
 {
 	int rc;
 
-	snprintf(dir, sizeof(dir), "/tmp/yhfest.XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return 1;
 	yh_t_setup("festival");
 	yh_t_server_start();
 	rc = yh_t_run("festival", cases);
