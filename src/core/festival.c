@@ -100,14 +100,16 @@ static int check_rule(const yh_values *v, yh_err *err)
 	return 0;
 }
 
-/* The date spec falls on in year into out ("YYYY-MM-DD"); NULL when it does not occur or cannot be read. */
+/*
+ * The date spec falls on in year into out ("YYYY-MM-DD"; a lunar 腊月 day can
+ * be in January of year + 1); NULL when it does not occur or cannot be read.
+ */
 static const char *date_in(char out[YH_DATE_BUFSZ], const char *spec, int year)
 {
-	int m, d;
+	yh_date dt;
 
-	if (yh_calendar_rule_date(spec, year, &m, &d, NULL) != 0)
+	if (yh_calendar_rule_day(&dt, spec, year, NULL) != 0 || yh_date_format(out, YH_DATE_BUFSZ, dt, NULL) != 0)
 		return NULL;
-	snprintf(out, YH_DATE_BUFSZ, "%04d-%02d-%02d", year, m, d);
 	return out;
 }
 

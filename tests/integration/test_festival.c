@@ -162,10 +162,15 @@ static void test_add(void)
 	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "active"), "false");
 	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "window_days"), "0");
 	free(out);
+	/* 腊八 of the lunar year that starts in 2025 falls in January 2026 */
+	CU_ASSERT_EQUAL(call_add(&T.admin, yh_t_fields("code", "laba", "name", "腊八节", "spec", "L:12-08",
+				 "active", "false", NULL), &out, &err), 0);
+	free(out);
 	/* the lunar rule falls on 重阳 */
 	out = list(&T.cw_a, "2025");
 	CU_ASSERT_STRING_EQUAL(member(out, "laonian-2", "date"), "2025-10-29");
-	CU_ASSERT_EQUAL(yh_t_json_len(out, ""), 8);
+	CU_ASSERT_STRING_EQUAL(member(out, "laba", "date"), "2026-01-26");
+	CU_ASSERT_EQUAL(yh_t_json_len(out, ""), 9);
 	free(out);
 }
 
@@ -375,6 +380,18 @@ static void test_generation(void)
 	CU_ASSERT_EQUAL(obligations(tx, "festival:guoqing-lx", "2027"), 0); /* 2027's stay as they were */
 	CU_ASSERT_EQUAL(obligations(tx, "festival:zhongqiu", "2027"), 1);
 	CU_ASSERT_EQUAL(call_set(&T.admin, "zhongqiu", yh_t_fields("active", "true", NULL), &out, &err), 0);
+	free(out);
+	/* a 腊月 rule: 腊八 of lunar 2025 is due 2026-01-26 (lunar 2026's falls in 2027) */
+	CU_ASSERT_EQUAL(call_set(&T.admin, "laba", yh_t_fields("active", "true", NULL), &out, &err), 0);
+	free(out);
+	CU_ASSERT_EQUAL_FATAL(generate("2026-01-01", "2026-12-31"), 0);
+	{
+		const char *p[1] = { tx };
+		CU_ASSERT_STRING_EQUAL(case_q("SELECT string_agg(o.due_on::text, ',' ORDER BY o.due_on)"
+			" FROM yh.obligation o JOIN yh.person p ON p.id = o.person_id"
+			" WHERE p.uid = $1::uuid AND o.source = 'festival:laba'", 1, p), "2026-01-26");
+	}
+	CU_ASSERT_EQUAL(call_set(&T.admin, "laba", yh_t_fields("active", "false", NULL), &out, &err), 0);
 	free(out);
 }
 
