@@ -5,6 +5,7 @@ list(APPEND YH_CORE_SOURCES
   src/core/visit.c
   src/core/obligation.c
   src/core/obligation_gen.c
+  src/core/festival.c
   src/core/worklist.c
   src/core/case_figures.c
 )

@@ -43,7 +43,7 @@ typedef enum yh_perm {
 	YH_P_EVAL_WRITE,    /* budget figures, activities, indicators */
 	YH_P_EVAL_FINALISE,
 	YH_P_AUDIT_READ,
-	YH_P_SETTINGS_MANAGE, /* change the dated settings that tune the rules */
+	YH_P_SETTINGS_MANAGE, /* change what tunes the rules: the dated settings, the festival rules */
 	YH_P_COUNT
 } yh_perm;
 

@@ -114,6 +114,12 @@ const char *yh_festival_code_at(size_t i);
  */
 int yh_calendar_rule_date(const char *spec, int year, int *m, int *d, yh_err *err);
 
+/*
+ * The same as yh_calendar_rule_date() as a day number, so a lunar 冬月/腊月
+ * day that falls in January of year + 1 keeps its year. Same codes.
+ */
+int yh_calendar_rule_day(yh_date *out, const char *spec, int year, yh_err *err);
+
 /* Validates a rule spec without a year. Returns 0 or YH_EINVAL (field "spec"). */
 int yh_calendar_rule_check(const char *spec, yh_err *err);
 

@@ -133,8 +133,9 @@ int yh_obligation_cancel(yh_db *db, const yh_actor *a, const char *id, const yh_
 /*
  * Generates calendar obligations due from..through for the active persons in
  * the actor's scope. Fields: through (required), from (default today);
- * at most 50 years, within 1901..2099. Festivals come from yh.festival_rule
- * (date computed by yinhui/calendar.h, then one INSERT ... SELECT over the
+ * at most 50 years, within 1901..2099. Festivals come from the active rules
+ * of yh.festival_rule (yinhui/festival.h, read as they are when generation
+ * runs; date computed by yinhui/calendar.h, then one INSERT ... SELECT over the
  * groups the rule covers); important birthdays of cadres from the settings
  * birthday.* (default 逢五逢十 from 70 and every year from 100, 周岁,
  * Gregorian). Never duplicates: running again inserts nothing new.

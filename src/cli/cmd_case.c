@@ -1,7 +1,7 @@
 /*
- * Commands of the case module: plan, visit, visits due, event, obligation
- * and casework figures. Each parses its arguments, calls one core function
- * (include/yinhui/casework.h) and prints.
+ * Commands of the case module: plan, visit, visits due, event, obligation,
+ * festival rules and casework figures. Each parses its arguments, calls one
+ * core function (include/yinhui/casework.h, festival.h) and prints.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "yinhui/casework.h"
+#include "yinhui/festival.h"
 
 /* The leading ID argument; the options follow it. */
 static int take_id(int *argc, char ***argv, const char *what, const char **id, yh_err *err)
@@ -362,6 +363,77 @@ static int cmd_figures(yh_cli *c, int argc, char **argv, yh_err *err)
 	return rc;
 }
 
+static const char *const festival_cols[] = { "code", "name", "spec", "date", "categories", "survivors",
+	"party_members_only", "window_days", "active", "note", NULL };
+
+static int cmd_festival_list(yh_cli *c, int argc, char **argv, yh_err *err)
+{
+	static const char *const known[] = { "year", NULL };
+	int rc = only_flags(argc, argv, known, NULL, err);
+
+	return rc != 0 ? rc : run_fields(c, argc, argv, yh_festival_rule_list, festival_cols, err);
+}
+
+/*
+ * Spellings of the festival options, into the fields the core takes: a bare
+ * --survivors, --party-members-only or --active means true, --categories
+ * all is null (every cadre) and --categories none the empty list.
+ */
+static int festival_args(int argc, char **argv, char ***out, int *outc, yh_err *err)
+{
+	static const char *const bools[] = { "survivors", "party-members-only", "active", NULL };
+	static const char *const as_true[] = { "--survivors=true", "--party-members-only=true", "--active=true" };
+	char **nv = calloc((size_t)argc + 1, sizeof(char *));
+	int n = 0;
+
+	*out = NULL;
+	if (nv == NULL)
+		return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
+	for (int i = 0; i < argc; i++) {
+		int bare = i + 1 == argc || strncmp(argv[i + 1], "--", 2) == 0, k;
+
+		for (k = 0; bools[k]; k++)
+			if (strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i] + 2, bools[k]) == 0)
+				break;
+		if (bools[k] && bare) {
+			nv[n++] = (char *)as_true[k];
+		} else if (strcmp(argv[i], "--categories") == 0 && !bare && strcmp(argv[i + 1], "all") == 0) {
+			nv[n++] = (char *)"--clear-categories";
+			i++;
+		} else if (strcmp(argv[i], "--categories") == 0 && !bare && strcmp(argv[i + 1], "none") == 0) {
+			nv[n++] = (char *)"--categories=";
+			i++;
+		} else {
+			nv[n++] = argv[i];
+		}
+	}
+	*out = nv;
+	*outc = n;
+	return 0;
+}
+
+static int cmd_festival_add(yh_cli *c, int argc, char **argv, yh_err *err)
+{
+	char **nv = NULL;
+	int n = 0, rc = festival_args(argc, argv, &nv, &n, err);
+
+	if (rc == 0)
+		rc = run_fields(c, n, nv, yh_festival_rule_add, NULL, err);
+	free(nv);
+	return rc;
+}
+
+static int cmd_festival_set(yh_cli *c, int argc, char **argv, yh_err *err)
+{
+	char **nv = NULL;
+	int n = 0, rc = festival_args(argc, argv, &nv, &n, err);
+
+	if (rc == 0)
+		rc = run_id_fields(c, n, nv, "festival rule", yh_festival_rule_update, err);
+	free(nv);
+	return rc;
+}
+
 const yh_cli_cmd yh_cmds_case[] = {
 	{ "plan", "show", cmd_plan_show, "yinhui plan show PERSON [--history]",
 	  "show a person's current care plan (一人一策), or all its revisions",
@@ -465,6 +537,35 @@ const yh_cli_cmd yh_cmds_case[] = {
 	{ "obligations", "generate", cmd_ob_generate, "yinhui obligations generate --through D [--from D]",
 	  "the same as 'yinhui obligation generate'",
 	  "example: yinhui obligations generate --through 2027-03-31" },
+	{ "festival", "list", cmd_festival_list, "yinhui festival list [--year Y]",
+	  "list the festival rules and the day each falls on in a year",
+	  "Every rule, active or not, by code, with the date it falls on in --year (default\n"
+	  "this year). Rules decide which festivals open must-visit obligations (重大节日), for\n"
+	  "which cadres, and how many days before the festival a visit counts.\n\n"
+	  "example: yinhui festival list --year 2027" },
+	{ "festival", "add", cmd_festival_add,
+	  "yinhui festival add --code CODE --name NAME --spec SPEC [--categories LIST] [--survivors] [--party-members-only] [--window-days N] [--note T]",
+	  "add a festival rule (admin)",
+	  "--spec is a festival code (yuandan chuxi chunjie yuanxiao duanwu qiyi bayi zhongqiu\n"
+	  "guoqing chongyang), MM-DD, or L:MM-DD for a lunar day. For a festival code, --spec\n"
+	  "and --name may be left out. --categories: a comma list of 离休 退休 企业离休\n"
+	  "建国初期参加工作的退休干部, or all (the default) or none. --survivors: eligible survivors\n"
+	  "(遗属) too. --window-days (0-90, default 14): a visit counts from that many days\n"
+	  "before. --active false adds the rule switched off. The rule applies to obligations\n"
+	  "generated from now on (yinhui obligation generate).\n\n"
+	  "example: yinhui festival add --code guoqing --name 国庆节 --spec guoqing --categories 离休,企业离休\n"
+	  "example: yinhui festival add --code laonian --name 敬老日 --spec L:09-09 --window-days 7" },
+	{ "festival", "set", cmd_festival_set,
+	  "yinhui festival set CODE [--active true|false] [--OPTION VALUE ...]",
+	  "change a festival rule, or deactivate it (admin)",
+	  "Options: --name N --spec S --categories LIST|all|none --survivors true|false\n"
+	  "--party-members-only true|false --window-days N --active true|false --note T\n"
+	  "(see yinhui festival add --help). The code cannot change.\n"
+	  "Only the options given change. Rules are never deleted: --active false stops a rule\n"
+	  "opening obligations. Obligations generated before the change stay as they are (cancel\n"
+	  "those no longer wanted with yinhui obligation cancel).\n\n"
+	  "example: yinhui festival set qiyi --party-members-only true --categories 离休,企业离休\n"
+	  "example: yinhui festival set yuandan --active false" },
 	{ "casework", "figures", cmd_figures,
 	  "yinhui casework figures --from D --to D [--unit U] [--records CODE]",
 	  "casework figures for a period (visits, obligations, rates, plans), or the records behind one",

@@ -333,33 +333,38 @@ int yh_calendar_rule_check(const char *spec, yh_err *err)
 
 int yh_calendar_rule_date(const char *spec, int year, int *m, int *d, yh_err *err)
 {
-	struct rule r;
 	yh_date dt;
-	int rc;
+	int rc = yh_calendar_rule_day(&dt, spec, year, err);
+
+	if (rc == 0)
+		yh_date_to_ymd(dt, NULL, m, d);
+	return rc;
+}
+
+int yh_calendar_rule_day(yh_date *out, const char *spec, int year, yh_err *err)
+{
+	struct rule r;
+	int rc, m, d;
 
 	rc = rule_parse(&r, spec, err);
 	if (rc != 0)
 		return rc;
-	if (r.fest != NULL)
-		return yh_festival_date(spec, year, m, d, err);
+	if (r.fest != NULL) {
+		rc = yh_festival_date(spec, year, &m, &d, err);
+		return rc != 0 ? rc : yh_date_from_ymd(out, year, m, d, err);
+	}
 	if (r.lunar) {
 		rc = lunar_year_check(year, err);
 		if (rc != 0)
 			return rc;
-		rc = lunar_day_clamped(&dt, year, r.month, r.day, err);
-		if (rc != 0)
-			return rc;
-		yh_date_to_ymd(dt, NULL, m, d);
-		return 0;
+		return lunar_day_clamped(out, year, r.month, r.day, err);
 	}
 	if (year < YH_DATE_MIN_YEAR || year > YH_DATE_MAX_YEAR)
 		return yh_err_set(err, YH_EINVAL, "year", "year %d out of range", year);
 	if (!yh_date_valid_ymd(year, r.month, r.day))
 		return yh_err_set(err, YH_ENOTFOUND, "spec", "%s does not occur in %d",
 				  spec, year);
-	*m = r.month;
-	*d = r.day;
-	return 0;
+	return yh_date_from_ymd(out, year, r.month, r.day, err);
 }
 
 /* ------------------------------------------------------------------ */

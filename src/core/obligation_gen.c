@@ -193,9 +193,11 @@ static int gen_festivals(yh_db *db, yh_date from, yh_date through, const char *s
 		for (size_t i = 0; i < yh_rows_count(rules); i++) {
 			yh_err e;
 			yh_date dt;
-			int m, d, r;
+			char day[YH_DATE_BUFSZ];
+			int r;
 
-			r = yh_calendar_rule_date(yh_rows_value(rules, i, 2), y, &m, &d, &e);
+			/* a day number: a lunar rule's day can fall in January of y + 1 */
+			r = yh_calendar_rule_day(&dt, yh_rows_value(rules, i, 2), y, &e);
 			if (r == YH_ENOTFOUND)
 				continue; /* 02-29 in a common year */
 			if (r != 0) {
@@ -203,12 +205,13 @@ static int gen_festivals(yh_db *db, yh_date from, yh_date through, const char *s
 					"festival rule %s: %s", yh_rows_value(rules, i, 1), e.msg);
 				break;
 			}
-			if (yh_date_from_ymd(&dt, y, m, d, NULL) != 0 || dt < from || dt > through)
+			if (dt < from || dt > through)
 				continue;
+			yh_date_format(day, sizeof(day), dt, NULL);
 			sb_elem(&ids, "%lld", atoll(yh_rows_value(rules, i, 0)));
 			if (dates.len > 1)
 				sb_printf(&dates, ",");
-			sb_printf(&dates, "%04d-%02d-%02d", y, m, d);
+			sb_printf(&dates, "%s", day);
 		}
 	}
 	sb_printf(&ids, "}");

@@ -1,12 +1,13 @@
 /*
  * Routes of the case module: care plans, visits, events, obligations, the
- * worklist and the casework figures. Each handler decodes, calls one core
- * function (include/yinhui/casework.h) and replies.
+ * festival rules, the worklist and the casework figures. Each handler decodes, calls one core
+ * function (include/yinhui/casework.h, festival.h) and replies.
  */
 #include <stdlib.h>
 
 #include "http/routes.h"
 #include "yinhui/casework.h"
+#include "yinhui/festival.h"
 
 static int plan_get(yh_req *r)
 {
@@ -179,6 +180,23 @@ static int figure_records(yh_req *r)
 	return yh_reply_json(r, 200, out);
 }
 
+static int festival_list(yh_req *r)
+{
+	static const char *const keys[] = { "year", NULL };
+
+	return yh_http_list(r, keys, yh_festival_rule_list);
+}
+
+static int festival_add(yh_req *r)
+{
+	return yh_http_create(r, yh_festival_rule_add);
+}
+
+static int festival_update(yh_req *r)
+{
+	return yh_http_update(r, yh_festival_rule_update);
+}
+
 /* Literal segments before ":id" patterns: the first match wins. */
 const yh_route yh_routes_case[] = {
 	{ "GET", "/api/v1/plans/:person_id", plan_get, 0, "plan_get" },
@@ -199,6 +217,9 @@ const yh_route yh_routes_case[] = {
 	{ "POST", "/api/v1/obligations/:id/meet", obligation_meet, 0, "obligation_meet" },
 	{ "POST", "/api/v1/obligations/:id/waive", obligation_waive, 0, "obligation_waive" },
 	{ "POST", "/api/v1/obligations/:id/cancel", obligation_cancel, 0, "obligation_cancel" },
+	{ "GET", "/api/v1/festival-rules", festival_list, 0, "festival_rule_list" },
+	{ "POST", "/api/v1/festival-rules", festival_add, 0, "festival_rule_add" },
+	{ "PATCH", "/api/v1/festival-rules/:code", festival_update, 0, "festival_rule_update" },
 	{ "GET", "/api/v1/casework/figures", figures, 0, "casework_figures" },
 	{ "GET", "/api/v1/casework/figures/records", figure_records, 0, "casework_figure_records" },
 	{ NULL, NULL, NULL, 0, NULL }

@@ -63,6 +63,8 @@ static const irow rows[] = {
 		NULL, "SELECT count(*) FROM yh.obligation WHERE state = 'waived'", 0 },
 	{ "/api/v1/obligations/:id/cancel", "cw_a", "/api/v1/obligations/{new:obligation}/cancel", "{\"reason\":\"重复\"}",
 		NULL, "SELECT count(*) FROM yh.obligation WHERE state = 'cancelled'", 0 },
+	{ "/api/v1/festival-rules", "admin", NULL, "{\"code\":\"f{seq}\",\"name\":\"节日{seq}\",\"spec\":\"05-01\"}", NULL,
+		"SELECT count(*) FROM yh.festival_rule", 0 },
 	{ "/api/v1/programmes", "clerk", NULL, "{\"code\":\"p{seq}\",\"name\":\"补助\",\"budget_line\":\"2080599\","
 		"\"period\":\"monthly\",\"amount\":\"10.00\"}", NULL, "SELECT count(*) FROM yh.programme", 0 },
 	{ "/api/v1/programmes/:id/rates", "clerk", "/api/v1/programmes/{programme}/rates",
