@@ -426,11 +426,23 @@ static void test_figures(void)
 	free(out);
 }
 
+/*
+ * yh.worklist keeps one generic plan per connection, whose costs are guesses:
+ * without jit = off a large estimate made every call compile (150 ms, 0070).
+ */
+static void test_function_settings(void)
+{
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+		" WHERE n.nspname = 'yh' AND p.proname IN ('worklist', 'roster_cadre_page')"
+		" AND p.proconfig @> ARRAY['plan_cache_mode=force_generic_plan', 'jit=off']"), 2);
+}
+
 static const yh_t_case cases[] = {
 	{ "worklist scope, urgency, deceased and transferred", test_worklist_scope_and_order },
 	{ "worklist filters", test_worklist_filters },
 	{ "roster changes: transfer, move, death", test_roster_changes },
 	{ "casework figures and drill-down", test_figures },
+	{ "generic plan, no JIT", test_function_settings },
 	{ NULL, NULL }
 };
 
