@@ -72,7 +72,8 @@ static void man_page(FILE *f)
 	fputs("\n.PP\nEach request runs on one of a fixed pool of database connections (\\fB\\-\\-workers\\fR);\n"
 	      "requests beyond that wait, suspended, for a free one, so as many commits are in flight as there\n"
 	      "are workers and PostgreSQL's group commit can batch them. Reads (GET) only use CPU: at most\n"
-	      "\\fBread_workers\\fR of them run at once (default twice the CPUs), the rest wait their turn.\n"
+	      "\\fBread_workers\\fR of them run at once (default twice the CPUs), figures and exports at most half\n"
+	      "of those; the rest wait their turn.\n"
 	      "Every request is logged as one line on standard error with its request id.\n"
 	      ".SH OPTIONS\n", f);
 	for (size_t i = 0; i < NOPTIONS; i++) {

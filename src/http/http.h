@@ -22,6 +22,7 @@ typedef int (*yh_route_fn)(yh_req *r);
 #define YH_ROUTE_PUBLIC 0x1u /* no bearer token needed */
 #define YH_ROUTE_NODB 0x2u   /* answered without a database connection */
 #define YH_ROUTE_UPLOAD 0x4u /* a file upload: the larger max_upload limit applies */
+#define YH_ROUTE_HEAVY 0x8u  /* a read of whole years or files (figures, exports): at most half the read slots */
 
 typedef struct yh_route {
 	const char *method;

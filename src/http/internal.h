@@ -22,6 +22,7 @@ char *yh_metrics_render(const char *extra);
 typedef struct yh_pool_stats {
 	int size, busy, waiting;       /* workers, workers running a request, requests queued */
 	int reads, reads_peak, read_limit; /* reads running now, at most so far, allowed at once */
+	int heavy_peak, heavy_limit;       /* the same for heavy reads (YH_ROUTE_HEAVY) */
 } yh_pool_stats;
 void yh_server_pool_stats(yh_server *s, yh_pool_stats *out);
 

@@ -220,7 +220,7 @@ const yh_route yh_routes_case[] = {
 	{ "GET", "/api/v1/festival-rules", festival_list, 0, "festival_rule_list" },
 	{ "POST", "/api/v1/festival-rules", festival_add, 0, "festival_rule_add" },
 	{ "PATCH", "/api/v1/festival-rules/:code", festival_update, 0, "festival_rule_update" },
-	{ "GET", "/api/v1/casework/figures", figures, 0, "casework_figures" },
-	{ "GET", "/api/v1/casework/figures/records", figure_records, 0, "casework_figure_records" },
+	{ "GET", "/api/v1/casework/figures", figures, YH_ROUTE_HEAVY, "casework_figures" },
+	{ "GET", "/api/v1/casework/figures/records", figure_records, YH_ROUTE_HEAVY, "casework_figure_records" },
 	{ NULL, NULL, NULL, 0, NULL }
 };

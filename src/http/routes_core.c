@@ -65,8 +65,13 @@ static int metrics(yh_req *r)
 		    "# HELP yinhui_db_pool_read_limit Reads allowed to run at once (read_workers).\n"
 		    "# TYPE yinhui_db_pool_read_limit gauge\nyinhui_db_pool_read_limit %d\n"
 		    "# HELP yinhui_db_pool_reads_peak Most reads running at once since start.\n"
-		    "# TYPE yinhui_db_pool_reads_peak gauge\nyinhui_db_pool_reads_peak %d\n%s",
-		    ps.size, ps.busy, ps.waiting, ps.reads, ps.read_limit, ps.reads_peak, gauges ? gauges : "") < 0)
+		    "# TYPE yinhui_db_pool_reads_peak gauge\nyinhui_db_pool_reads_peak %d\n"
+		    "# HELP yinhui_db_pool_heavy_read_limit Heavy reads (figures, exports) allowed at once.\n"
+		    "# TYPE yinhui_db_pool_heavy_read_limit gauge\nyinhui_db_pool_heavy_read_limit %d\n"
+		    "# HELP yinhui_db_pool_heavy_reads_peak Most heavy reads running at once since start.\n"
+		    "# TYPE yinhui_db_pool_heavy_reads_peak gauge\nyinhui_db_pool_heavy_reads_peak %d\n%s",
+		    ps.size, ps.busy, ps.waiting, ps.reads, ps.read_limit, ps.reads_peak, ps.heavy_limit, ps.heavy_peak,
+		    gauges ? gauges : "") < 0)
 		extra = NULL;
 	free(gauges);
 	text = yh_metrics_render(extra);

@@ -329,7 +329,7 @@ const yh_route yh_routes_pay[] = {
 	{ "POST", "/api/v1/batches/:id/settle", batch_settle, 0, "batch_settle" },
 	{ "POST", "/api/v1/batches/:id/result", batch_result, YH_ROUTE_UPLOAD, "batch_result" },
 	{ "POST", "/api/v1/batches/:id/reissue", batch_reissue, 0, "batch_reissue" },
-	{ "GET", "/api/v1/payments/figures", payment_figures, 0, "payment_figures" },
+	{ "GET", "/api/v1/payments/figures", payment_figures, YH_ROUTE_HEAVY, "payment_figures" },
 	{ "POST", "/api/v1/payments/:ref/reverse", payment_reverse, 0, "payment_reverse" },
 	{ "GET", "/api/v1/branches", branch_list, 0, "branch_list" },
 	{ "POST", "/api/v1/branches", branch_add, 0, "branch_add" },

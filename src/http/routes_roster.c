@@ -228,14 +228,14 @@ const yh_route yh_routes_roster[] = {
 	{ "POST", "/api/v1/cadres", cadre_create, 0, "cadre_create" },
 	{ "GET", "/api/v1/cadres", cadre_list, 0, "cadre_list" },
 	{ "POST", "/api/v1/cadres/import", cadre_import, YH_ROUTE_UPLOAD, "cadre_import" },
-	{ "GET", "/api/v1/cadres/export", cadre_export, 0, "cadre_export" },
+	{ "GET", "/api/v1/cadres/export", cadre_export, YH_ROUTE_HEAVY, "cadre_export" },
 	{ "GET", "/api/v1/cadres/:id", cadre_get, 0, "cadre_get" },
 	{ "PATCH", "/api/v1/cadres/:id", cadre_update, 0, "cadre_update" },
 	{ "POST", "/api/v1/cadres/:id/transfer-out", cadre_transfer_out, 0, "cadre_transfer_out" },
 	{ "GET", "/api/v1/cadres/:id/survivors", cadre_survivors, 0, "cadre_survivors" },
-	{ "GET", "/api/v1/roster/figures", figures, 0, "roster_figures" },
-	{ "GET", "/api/v1/roster/figures/:code", figures, 0, "roster_figure_records" },
-	{ "GET", "/api/v1/roster/reconcile", reconcile, 0, "roster_reconcile" },
+	{ "GET", "/api/v1/roster/figures", figures, YH_ROUTE_HEAVY, "roster_figures" },
+	{ "GET", "/api/v1/roster/figures/:code", figures, YH_ROUTE_HEAVY, "roster_figure_records" },
+	{ "GET", "/api/v1/roster/reconcile", reconcile, YH_ROUTE_HEAVY, "roster_reconcile" },
 	{ "POST", "/api/v1/roster/year-end", year_close, 0, "roster_year_close" },
 	{ NULL, NULL, NULL, 0, NULL }
 };

@@ -74,13 +74,21 @@ struct yh_server {
 	 * 16 concurrent reads on 2 cores with 32 running had a p99 of 130-510 ms
 	 * against 3-5 ms with 4 (docs/performance.md "Session 3").
 	 */
-	yh_req *head[2], *tail[2];
-	int nq[2];
+	yh_req *head[3], *tail[3];
+	int nq[3];
 	int queued;
 	int waking; /* workers signalled for work that have not woken yet */
 	int reads_running;
 	int reads_peak; /* the most reads ever running at once (metrics) */
 	int read_limit;
+	/*
+	 * Heavy reads (YH_ROUTE_HEAVY: a year's figures, an export; 0.5-5 s each)
+	 * count as reads and may hold at most half the read slots, so a clerk's
+	 * exports leave room for the caseworkers' lists.
+	 */
+	int heavy_running;
+	int heavy_peak;
+	int heavy_limit;
 	int stopping;
 	atomic_int in_flight;
 	atomic_int busy_workers;
@@ -230,49 +238,71 @@ static void reply_now(yh_req *r, int code, const char *field, const char *msg)
 	yh_reply_error(r, &e);
 }
 
-enum { Q_CHANGE = 0, Q_READ = 1 };
+enum { Q_CHANGE = 0, Q_READ = 1, Q_HEAVY = 2, NQ = 3 };
 
-static int is_read(const yh_req *r)
+static int req_queue(const yh_req *r)
 {
-	return strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+		return Q_CHANGE;
+	return (r->route->flags & YH_ROUTE_HEAVY) ? Q_HEAVY : Q_READ;
+}
+
+/* May a request of queue q start now? Caller holds s->mu. */
+static int may_start(const yh_server *s, int q)
+{
+	if (q == Q_CHANGE)
+		return 1;
+	if (s->reads_running >= s->read_limit)
+		return 0;
+	return q == Q_READ || s->heavy_running < s->heavy_limit;
 }
 
 /* Caller holds s->mu. */
 static int can_take(const yh_server *s)
 {
-	return s->head[Q_CHANGE] != NULL || (s->head[Q_READ] != NULL && s->reads_running < s->read_limit);
+	for (int q = 0; q < NQ; q++)
+		if (s->head[q] != NULL && may_start(s, q))
+			return 1;
+	return 0;
+}
+
+static int arrived_before(const yh_req *a, const yh_req *b)
+{
+	return a->start.tv_sec < b->start.tv_sec || (a->start.tv_sec == b->start.tv_sec && a->start.tv_nsec < b->start.tv_nsec);
 }
 
 /* The oldest request a worker may run now; caller holds s->mu and has checked can_take(). */
 static yh_req *take(yh_server *s)
 {
-	yh_req *c = s->head[Q_CHANGE];
-	yh_req *rd = s->reads_running < s->read_limit ? s->head[Q_READ] : NULL;
-	int q;
+	yh_req *r;
+	int q = -1;
 
-	if (c != NULL && rd != NULL)
-		q = (rd->start.tv_sec < c->start.tv_sec ||
-			(rd->start.tv_sec == c->start.tv_sec && rd->start.tv_nsec < c->start.tv_nsec)) ? Q_READ : Q_CHANGE;
-	else
-		q = c != NULL ? Q_CHANGE : Q_READ;
-	c = s->head[q];
-	s->head[q] = c->next;
+	for (int i = 0; i < NQ; i++)
+		if (s->head[i] != NULL && may_start(s, i) && (q < 0 || arrived_before(s->head[i], s->head[q])))
+			q = i;
+	r = s->head[q];
+	s->head[q] = r->next;
 	if (s->head[q] == NULL)
 		s->tail[q] = NULL;
 	s->queued--;
 	s->nq[q]--;
-	if (q == Q_READ && ++s->reads_running > s->reads_peak)
+	if (q != Q_CHANGE && ++s->reads_running > s->reads_peak)
 		s->reads_peak = s->reads_running;
-	return c;
+	if (q == Q_HEAVY && ++s->heavy_running > s->heavy_peak)
+		s->heavy_peak = s->heavy_running;
+	return r;
 }
 
 /* Requests a worker could take now; caller holds s->mu. */
 static int takeable(const yh_server *s)
 {
-	int reads = s->read_limit - s->reads_running;
+	int slots = s->read_limit - s->reads_running, heavy = s->heavy_limit - s->heavy_running, reads;
 
-	if (reads > s->nq[Q_READ])
-		reads = s->nq[Q_READ];
+	if (heavy > s->nq[Q_HEAVY])
+		heavy = s->nq[Q_HEAVY];
+	reads = s->nq[Q_READ] + (heavy > 0 ? heavy : 0);
+	if (reads > slots)
+		reads = slots;
 	return s->nq[Q_CHANGE] + (reads > 0 ? reads : 0);
 }
 
@@ -293,7 +323,7 @@ static void wake_one(yh_server *s)
 
 static void enqueue(yh_server *s, yh_req *r)
 {
-	int q = is_read(r) ? Q_READ : Q_CHANGE;
+	int q = req_queue(r);
 
 	pthread_mutex_lock(&s->mu);
 	r->next = NULL;
@@ -591,10 +621,12 @@ static void *worker_main(void *arg)
 		run_request(s, r, &db);
 		clock_gettime(CLOCK_MONOTONIC, &r->ran);
 		atomic_fetch_sub(&s->busy_workers, 1);
-		if (is_read(r)) {
+		if (req_queue(r) != Q_CHANGE) {
 			/* this worker loops back and takes the next read itself */
 			pthread_mutex_lock(&s->mu);
 			s->reads_running--;
+			if (req_queue(r) == Q_HEAVY)
+				s->heavy_running--;
 			pthread_mutex_unlock(&s->mu);
 		}
 		r->state = RS_DONE;
@@ -613,6 +645,8 @@ void yh_server_pool_stats(yh_server *s, yh_pool_stats *out)
 	out->reads = s->reads_running;
 	out->reads_peak = s->reads_peak;
 	out->read_limit = s->read_limit;
+	out->heavy_peak = s->heavy_peak;
+	out->heavy_limit = s->heavy_limit;
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -656,6 +690,7 @@ int yh_server_start(yh_server **out, const yh_server_opts *o, yh_err *err)
 	s->read_limit = s->opts.read_workers > 0 ? s->opts.read_workers : yh_server_default_read_workers();
 	if (s->read_limit > s->opts.workers)
 		s->read_limit = s->opts.workers;
+	s->heavy_limit = s->read_limit > 1 ? s->read_limit / 2 : 1;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_init(&s->session_mu, NULL);
 	memset(&sin, 0, sizeof(sin));

@@ -121,7 +121,7 @@ static void test_metrics(void)
 struct shot {
 	pthread_barrier_t *go;
 	const char *token;
-	int write;
+	int kind; /* 0 read, 1 change, 2 heavy read */
 	long status[5];
 };
 
@@ -131,8 +131,10 @@ static void *fire(void *arg)
 
 	pthread_barrier_wait(s->go);
 	for (int i = 0; i < 5; i++)
-		s->status[i] = s->write ? yh_t_http("POST", "/api/v1/cadres", s->token, "{}", NULL, NULL)
-					: yh_t_http("GET", "/api/v1/cadres?limit=5", s->token, NULL, NULL, NULL);
+		s->status[i] = s->kind == 1 ? yh_t_http("POST", "/api/v1/cadres", s->token, "{}", NULL, NULL)
+			: s->kind == 2 ? yh_t_http("GET", "/api/v1/roster/figures?from=2022-01-01&to=2022-12-31", s->token,
+				NULL, NULL, NULL)
+			: yh_t_http("GET", "/api/v1/cadres?limit=5", s->token, NULL, NULL, NULL);
 	return NULL;
 }
 
@@ -160,7 +162,8 @@ static void test_read_limit(void)
 
 	pthread_barrier_init(&go, NULL, NSHOT);
 	for (int i = 0; i < NSHOT; i++) {
-		shots[i] = (struct shot){ .go = &go, .token = token, .write = i % 4 == 0 };
+		/* 8 readers, 4 writers, 4 heavy readers */
+		shots[i] = (struct shot){ .go = &go, .token = token, .kind = i % 4 == 0 ? 1 : i % 4 == 1 ? 2 : 0 };
 		pthread_create(&th[i], NULL, fire, &shots[i]);
 	}
 	for (int i = 0; i < NSHOT; i++)
@@ -169,12 +172,14 @@ static void test_read_limit(void)
 	/* every request answered: queued reads are not starved, changes do not wait behind reads */
 	for (int i = 0; i < NSHOT; i++)
 		for (int k = 0; k < 5; k++)
-			CU_ASSERT_EQUAL(shots[i].status[k], shots[i].write ? 422 : 200);
+			CU_ASSERT_EQUAL(shots[i].status[k], shots[i].kind == 1 ? 422 : 200);
 	CU_ASSERT_EQUAL(yh_t_http("GET", "/metrics", NULL, NULL, NULL, &body), 200);
 	CU_ASSERT_EQUAL(metric(body, "yinhui_db_pool_read_limit"), 2);
-	/* 12 clients reading at once, never more than 2 reads running */
+	/* 12 clients reading at once, never more than 2 reads running, of which 1 heavy */
 	CU_ASSERT(metric(body, "yinhui_db_pool_reads_peak") >= 1);
 	CU_ASSERT(metric(body, "yinhui_db_pool_reads_peak") <= 2);
+	CU_ASSERT_EQUAL(metric(body, "yinhui_db_pool_heavy_read_limit"), 1);
+	CU_ASSERT_EQUAL(metric(body, "yinhui_db_pool_heavy_reads_peak"), 1);
 	CU_ASSERT_EQUAL(metric(body, "yinhui_db_pool_reads_in_use"), 1); /* the /metrics request itself */
 	free(body);
 }
