@@ -58,6 +58,8 @@ int yh_db_query_text(yh_db *db, char **out, const char *sql, int nparams,
 int yh_db_begin(yh_db *db, yh_err *err);
 int yh_db_commit(yh_db *db, yh_err *err);
 void yh_db_rollback(yh_db *db);
+/* Ends an operation's transaction: commits when rc is 0, else rolls back. Returns rc, or the commit's error. */
+int yh_db_end(yh_db *db, int rc, yh_err *err);
 int yh_db_in_tx(const yh_db *db);
 
 /* COPY ... FROM STDIN with the given text-format payload. Returns rows. */

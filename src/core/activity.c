@@ -186,10 +186,7 @@ int yh_activity_add(yh_db *db, const yh_actor *a, const yh_fields *in, char **ou
 		rc = yh_activity_get(db, a, uid, out, err);
 	if (rc == 0)
 		rc = yh_audit(db, a, "activity.add", "activity", uid, NULL, *out, err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 done:
 	if (rc != 0) {
 		free(*out);
@@ -264,10 +261,7 @@ int yh_activity_update(yh_db *db, const yh_actor *a, const char *id, const yh_fi
 		rc = yh_activity_get(db, a, id, out, err);
 	if (rc == 0)
 		rc = yh_audit(db, a, "activity.update", "activity", id, yh_rows_get(rows, 0, "doc"), *out, err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 done:
 	if (rc != 0) {
 		free(*out);
@@ -297,10 +291,7 @@ int yh_activity_delete(yh_db *db, const yh_actor *a, const char *id, yh_err *err
 	}
 	if (rc >= 0)
 		rc = yh_audit(db, a, "activity.delete", "activity", id, yh_rows_get(rows, 0, "doc"), NULL, err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	yh_rows_free(rows);
 	return rc;
 }

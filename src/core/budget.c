@@ -291,10 +291,7 @@ int yh_budget_set(yh_db *db, const yh_actor *a, int year, const yh_fields *in, c
 	snprintf(entity, sizeof(entity), "%d/%s", year, u.code);
 	if (rc == 0)
 		rc = audit_json(db, a, "budget.set", entity, before, after, err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	if (rc == 0)
 		rc = yh_budget_list(db, a, year, u.code, out, err);
 done:
@@ -335,10 +332,7 @@ int yh_budget_unset(yh_db *db, const yh_actor *a, int year, const char *unit, co
 		rc = yh_audit(db, a, "budget.unset", "budget", entity, before, NULL, err);
 	}
 	free(old);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	return rc;
 }
 

@@ -290,10 +290,7 @@ int yh_eval_reconcile_explain(yh_db *db, const yh_actor *a, int year, const yh_f
 	rc = yh_db_query_text(db, out, Q_NOTE_UPSERT, 7, p, NULL, err);
 	if (rc == 0)
 		rc = yh_audit(db, a, "reconcile.explain", "evaluation", entity, NULL, *out, err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 done:
 	if (rc != 0) {
 		free(*out);
@@ -357,10 +354,7 @@ int yh_eval_text_set(yh_db *db, const yh_actor *a, int year, const char *unit, c
 	rc = yh_db_exec(db, empty ? Q_TEXT_DELETE : Q_TEXT_UPSERT, empty ? 3 : 5, p, err);
 	if (rc >= 0)
 		rc = yh_audit(db, a, "evaluation.text", "evaluation", entity, before, after, err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	free(old);
 	free(before);
 	free(after);

@@ -614,10 +614,7 @@ int yh_eval_finalise(yh_db *db, const yh_actor *a, int year, const char *unit, c
 	if (rc == 0)
 		rc = yh_audit(db, a, "evaluation.finalise", "evaluation", uid, NULL, *out, err);
 done:
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	if (rc != 0) {
 		free(*out);
 		*out = NULL;
@@ -659,10 +656,7 @@ int yh_eval_reopen(yh_db *db, const yh_actor *a, int year, const char *unit, con
 	rc = yh_db_query_text(db, out, Q_REOPEN, 4, p, "the evaluation is not finalised", err);
 	if (rc == 0)
 		rc = yh_audit(db, a, "evaluation.reopen", "evaluation", entity, NULL, *out, err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	if (rc != 0) {
 		free(*out);
 		*out = NULL;

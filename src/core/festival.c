@@ -161,10 +161,7 @@ static int rule_json(yh_db *db, const char *code, int lock, char **out, yh_err *
 /* Ends the transaction: commit when rc is 0, else roll back and drop *out. */
 static int finish(yh_db *db, int rc, char **out, yh_err *err)
 {
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	if (rc != 0) {
 		free(*out);
 		*out = NULL;

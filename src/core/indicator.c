@@ -210,10 +210,7 @@ int yh_indicator_template_load(yh_db *db, const yh_actor *a, int year, const cha
 		snprintf(extra, sizeof(extra), "{\"template\":\"%s\",\"indicators\":%d}", template_name, loaded);
 		rc = audit_simple(db, a, "indicator.template_load", year, extra, err);
 	}
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	if (rc == 0)
 		rc = yh_indicator_list(db, a, year, NULL, out, err);
 	return rc;
@@ -260,10 +257,7 @@ int yh_indicator_copy(yh_db *db, const yh_actor *a, int from_year, int to_year, 
 		snprintf(extra, sizeof(extra), "{\"from\":%d,\"indicators\":%ld}", from_year, n);
 		rc = audit_simple(db, a, "indicator.copy", to_year, extra, err);
 	}
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	if (rc == 0)
 		rc = yh_indicator_list(db, a, to_year, NULL, out, err);
 	return rc;
@@ -394,10 +388,7 @@ int yh_indicator_add(yh_db *db, const yh_actor *a, int year, const yh_fields *in
 		rc = load(db, year, yh_values_get(v, "code"), &row, err);
 	if (rc == 0)
 		rc = yh_audit(db, a, "indicator.add", "indicator", y, NULL, yh_rows_get(row, 0, "doc"), err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	if (rc == 0) {
 		*out = strdup(yh_rows_get(row, 0, "doc"));
 		if (*out == NULL)
@@ -453,10 +444,7 @@ int yh_indicator_update(yh_db *db, const yh_actor *a, int year, const char *code
 	if (rc == 0)
 		rc = yh_audit(db, a, "indicator.update", "indicator", entity, yh_rows_get(before, 0, "doc"),
 			yh_rows_get(after, 0, "doc"), err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	if (rc == 0) {
 		*out = strdup(yh_rows_get(after, 0, "doc"));
 		if (*out == NULL)
@@ -496,10 +484,7 @@ int yh_indicator_remove(yh_db *db, const yh_actor *a, int year, const char *code
 	snprintf(entity, sizeof(entity), "%d/%s", year, code ? code : "");
 	if (rc >= 0)
 		rc = yh_audit(db, a, "indicator.remove", "indicator", entity, yh_rows_get(row, 0, "doc"), NULL, err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	yh_rows_free(row);
 	return rc;
 }
@@ -595,10 +580,7 @@ static int entry_finish(yh_db *db, const yh_actor *a, const char *action, struct
 	}
 	if (rc == 0)
 		rc = yh_audit(db, a, action, "indicator", c->entity, c->before, *out, err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	if (rc != 0) {
 		free(*out);
 		*out = NULL;

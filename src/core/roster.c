@@ -303,10 +303,7 @@ int yh_roster_show(yh_db *db, const yh_actor *a, const char *id, int reveal_idno
 		rc = yh_db_begin(db, err);
 	if (rc == 0) {
 		rc = yh_audit(db, a, "person.read_idno", "person", yh_rows_get(rows, 0, "uid"), NULL, NULL, err);
-		if (rc == 0)
-			rc = yh_db_commit(db, err);
-		else
-			yh_db_rollback(db);
+		rc = yh_db_end(db, rc, err);
 	}
 	memset(id18, 0, sizeof(id18));
 done:

@@ -252,10 +252,7 @@ int yh_roster_year_close(yh_db *db, const yh_actor *a, int year, const char *uni
 			unit ? unit : "", n ? n : "0");
 		rc = yh_audit(db, a, "roster.year_close", "roster_year_end", yr, NULL, after, err);
 	}
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	if (rc == 0) {
 		*out = strdup(after);
 		if (*out == NULL)

@@ -161,10 +161,9 @@ int yh_setting_set(yh_db *db, const yh_actor *a, const yh_fields *in, char **out
 		rc = yh_db_query_text(db, out, Q_UPSERT, 4, p, NULL, err);
 	if (rc == 0)
 		rc = yh_audit(db, a, "setting.set", "setting", p[0], before, *out, err);
-	if (rc == 0) {
-		rc = yh_db_commit(db, err);
-	} else {
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
+	if (rc != 0) {
+		/* a failed commit too: the caller gets an error, never a stale answer */
 		free(*out);
 		*out = NULL;
 	}

@@ -217,10 +217,7 @@ int yh_staff_bootstrap(yh_db *db, const char *username, const char *password,
 	if (rc == 0)
 		rc = yh_audit(db, &sys, "staff.add", "staff", suid, NULL, staff, err);
 done:
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	free(count);
 	free(unit);
 	free(staff);
@@ -267,10 +264,7 @@ int yh_unit_add(yh_db *db, const yh_actor *a, const yh_fields *in, char **out, y
 	}
 	if (rc == 0)
 		rc = yh_audit(db, a, "unit.add", "unit", uid, NULL, *out, err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 done:
 	if (rc != 0) {
 		free(*out);
@@ -338,10 +332,7 @@ int yh_staff_add(yh_db *db, const yh_actor *a, const yh_fields *in, const char *
 	}
 	if (rc == 0)
 		rc = yh_audit(db, a, "staff.add", "staff", uid, NULL, *out, err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 done:
 	if (rc != 0) {
 		free(*out);
@@ -385,10 +376,7 @@ int yh_staff_set_disabled(yh_db *db, const yh_actor *a, const char *username, in
 	if (rc >= 0)
 		rc = yh_audit(db, a, disabled ? "staff.disable" : "staff.enable", "staff", uid, NULL,
 			disabled ? "{\"disabled\":true}" : "{\"disabled\":false}", err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	if (rc == 0)
 		yh_session_changed();
 	free(uid);
@@ -420,10 +408,7 @@ int yh_staff_passwd(yh_db *db, const yh_actor *a, const char *username, const ch
 		rc = yh_db_exec(db, Q_SESSIONS_REVOKE_USER, 1, p, err);
 	if (rc >= 0)
 		rc = yh_audit(db, a, "staff.passwd", "staff", uid, NULL, NULL, err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	if (rc == 0)
 		yh_session_changed();
 	free(uid);
@@ -526,10 +511,7 @@ int yh_session_login(yh_db *db, const char *username, const char *password, cons
 	}
 	if (rc >= 0)
 		rc = yh_audit(db, &who, "session.login", "session", suid, NULL, NULL, err);
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 done:
 	if (rc != 0) {
 		sodium_memzero(token, tokensz);
@@ -607,10 +589,7 @@ int yh_session_revoke(yh_db *db, const yh_actor *a, const char *token, const cha
 		if (rc == 0)
 			rc = yh_audit(db, a, "session.revoke", "session", uid, NULL, NULL, err);
 	}
-	if (rc == 0)
-		rc = yh_db_commit(db, err);
-	else
-		yh_db_rollback(db);
+	rc = yh_db_end(db, rc, err);
 	if (rc == 0)
 		yh_session_changed();
 	free(uid);

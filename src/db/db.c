@@ -454,6 +454,14 @@ void yh_db_rollback(yh_db *db)
 		simple(db, "ROLLBACK", NULL);
 }
 
+int yh_db_end(yh_db *db, int rc, yh_err *err)
+{
+	if (rc == 0)
+		return yh_db_commit(db, err);
+	yh_db_rollback(db);
+	return rc;
+}
+
 int yh_db_in_tx(const yh_db *db)
 {
 	return db->tx_depth > 0;
