@@ -22,6 +22,8 @@
 #include "yinhui/cluster.h"
 #include "yinhui/db.h"
 
+#include "db/cluster_internal.h"
+
 extern char **environ;
 
 #define TOOL_PATH_MAX 4096
@@ -169,8 +171,7 @@ static void pick_error(const char *buf, char *line, size_t n)
 static int run_tool(const char *what, char *const *argv, char *const *envp, int out_fd, yh_err *err)
 {
 	char buf[STDERR_MAX], line[300];
-	int fds[2] = { -1, -1 }, ws = 0, rc = 0, status;
-	size_t used = 0;
+	int fds[2] = { -1, -1 }, rc = 0, status = 0;
 	pid_t pid;
 
 	buf[0] = '\0';
@@ -196,30 +197,10 @@ static int run_tool(const char *what, char *const *argv, char *const *envp, int 
 	}
 	close(fds[1]);
 	fds[1] = -1;
-	for (;;) {
-		char tmp[1024];
-		ssize_t got = read(fds[0], tmp, sizeof(tmp));
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		/* keep the beginning: with --exit-on-error the error is the first thing said */
-		if (used + 1 < sizeof(buf)) {
-			size_t take = (size_t)got < sizeof(buf) - 1 - used ? (size_t)got : sizeof(buf) - 1 - used;
-
-			memcpy(buf + used, tmp, take);
-			used += take;
-			buf[used] = '\0';
-		}
-	}
-	while (waitpid(pid, &ws, 0) < 0) {
-		if (errno != EINTR) {
-			rc = yh_err_set(err, YH_EINTERNAL, NULL, "waitpid: %s", strerror(errno));
-			goto done;
-		}
-	}
-	status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + (WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
+	/* the beginning is kept: with --exit-on-error the error is the first thing said */
+	rc = yh_cluster_collect(pid, fds[0], buf, sizeof(buf), &status, err);
+	if (rc != 0)
+		goto done;
 	if (status != 0) {
 		pick_error(buf, line, sizeof(line));
 		rc = yh_err_set(err, YH_EUNAVAILABLE, NULL, "%s failed (exit %d): %s", what, status,

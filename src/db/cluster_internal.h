@@ -34,12 +34,18 @@ typedef struct cluster_ctx {
 	gid_t srv_gid;
 } cluster_ctx;
 
-/* Process helpers shared by cluster.c and cluster_proc.c (private to src/db). */
+/* Process helpers shared by cluster.c, cluster_proc.c and backup.c (private to src/db). */
 void yh_cluster_sleep_ms(long ms);
 /* 1 when s holds only characters safe in a path we hand to child processes. */
 int yh_cluster_plain_path(const char *s);
 const char *yh_cluster_sbin_tool(const char *name, char *buf, size_t n);
 void yh_cluster_pick_message(const char *buf, char *line, size_t n);
+/*
+ * Reads a child's output from fd to its end, keeping the first outsz - 1
+ * bytes in out (NUL-terminated), then reaps pid: *status is its exit code,
+ * or 128 + the signal that ended it.
+ */
+int yh_cluster_collect(pid_t pid, int fd, char *out, size_t outsz, int *status, yh_err *err);
 int yh_cluster_run_cmd(const cluster_ctx *c, int as_server, const char *const *argv, char *out, size_t outsz,
 		       int *status, yh_err *err);
 int yh_cluster_run_ok(const cluster_ctx *c, int as_server, const char *what, const char *const *argv, yh_err *err);

@@ -70,6 +70,37 @@ void  yh_cluster_pick_message(const char *buf, char *line, size_t n)
 		snprintf(line, n, "%.*s", (int)strcspn(best, "\n"), best);
 }
 
+int yh_cluster_collect(pid_t pid, int fd, char *out, size_t outsz, int *status, yh_err *err)
+{
+	size_t used = 0;
+	int ws = 0;
+
+	out[0] = '\0';
+	for (;;) {
+		char tmp[1024];
+		ssize_t got = read(fd, tmp, sizeof(tmp));
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		/* keep the beginning, and read on to the end so the child never blocks on a full pipe */
+		if (used + 1 < outsz) {
+			size_t take = (size_t)got < outsz - 1 - used ? (size_t)got : outsz - 1 - used;
+
+			memcpy(out + used, tmp, take);
+			used += take;
+			out[used] = '\0';
+		}
+	}
+	while (waitpid(pid, &ws, 0) < 0) {
+		if (errno != EINTR)
+			return yh_err_set(err, YH_EINTERNAL, NULL, "waitpid: %s", strerror(errno));
+	}
+	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + (WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
+	return 0;
+}
+
 /*
  * Runs argv[0] (an absolute path) with stdout and stderr captured into out
  * (NUL-terminated, truncated). With as_server and root, it runs through
@@ -83,8 +114,7 @@ int  yh_cluster_run_cmd(const cluster_ctx *c, int as_server, const char *const *
 	const char *full[32];
 	char runuser[64];
 	int fds[2] = { -1, -1 };
-	int nfull = 0, i, ws = 0, rc = 0, devnull;
-	size_t used = 0;
+	int nfull = 0, i, rc = 0, devnull;
 	pid_t pid;
 
 	if (as_server && c->as_root) {
@@ -131,29 +161,7 @@ int  yh_cluster_run_cmd(const cluster_ctx *c, int as_server, const char *const *
 	}
 	close(fds[1]);
 	fds[1] = -1;
-	for (;;) {
-		char tmp[1024];
-		ssize_t got = read(fds[0], tmp, sizeof(tmp));
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		if (used + 1 < outsz) {
-			size_t take = (size_t)got < outsz - 1 - used ? (size_t)got : outsz - 1 - used;
-
-			memcpy(out + used, tmp, take);
-			used += take;
-			out[used] = '\0';
-		}
-	}
-	while (waitpid(pid, &ws, 0) < 0) {
-		if (errno != EINTR) {
-			rc = yh_err_set(err, YH_EINTERNAL, NULL, "waitpid: %s", strerror(errno));
-			goto done;
-		}
-	}
-	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + (WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
+	rc = yh_cluster_collect(pid, fds[0], out, outsz, status, err);
 
 done:
 	if (fds[0] >= 0)
