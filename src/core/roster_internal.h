@@ -166,20 +166,17 @@ const char *yh_roster_cell_alias(const char *field, const char *s);
 	" 'relationship', p.relationship, 'created_at', p.created_at, 'updated_at', p.updated_at)"
 
 /* A list row (alias p): what a table of persons shows, ID masked. */
-/* unit_code: the SQL for the person's unit code (a join's column, or a subquery) */
-#define YH_PERSON_ITEM_U(unit_code) \
+#define YH_PERSON_ITEM \
 	"json_build_object('id', p.uid, 'kind', p.kind, 'name', p.name, 'gender', p.gender," \
 	" 'id_number', p.id_masked, 'birth_date', p.birth_date," \
 	" 'age', yh.age_on(p.birth_date, coalesce(p.deceased_on, current_date))," \
 	" 'category', p.category, 'rank', p.rank," \
-	" 'unit', " unit_code "," \
+	" 'unit', (SELECT u.code FROM yh.unit u WHERE u.id = p.unit_id)," \
 	" 'phone', p.phones->0->>'number', 'living_situation', p.living_situation," \
 	" 'care_level', p.care_level, 'remote', p.remote, 'party_member', p.party_member," \
 	" 'alive', p.deceased_on IS NULL, 'active', p.deceased_on IS NULL AND p.transferred_out_on IS NULL," \
 	" 'deceased_on', p.deceased_on, 'transferred_out_on', p.transferred_out_on," \
-	" 'cadre', CASE WHEN p.cadre_id IS NOT NULL THEN (SELECT c.name FROM yh.person c WHERE c.id = p.cadre_id) END," \
-	" 'relationship', p.relationship)"
-#define YH_PERSON_ITEM YH_PERSON_ITEM_U("(SELECT u.code FROM yh.unit u WHERE u.id = p.unit_id)")
+	" 'cadre', (SELECT c.name FROM yh.person c WHERE c.id = p.cadre_id), 'relationship', p.relationship)"
 
 /* The record columns by name, for yh_roster_rec_load (alias p). */
 #define YH_PERSON_COLS \
