@@ -18,7 +18,6 @@
 
 #include "core/case_internal.h"
 #include "yinhui/casework.h"
-#include "yinhui/staff.h"
 
 static const yh_field_spec filter_spec[] = {
 	{ "unit", YH_FT_TEXT, 0, 60, NULL },

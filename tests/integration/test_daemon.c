@@ -8,7 +8,8 @@
 
 #include "support.h"
 
-static pid_t spawn(const char *conninfo, int *out_fd)
+/* read_workers: YINHUI_READ_WORKERS for the daemon, or NULL */
+static pid_t spawn(const char *conninfo, const char *read_workers, int *out_fd)
 {
 	int p[2];
 	pid_t pid;
@@ -22,6 +23,8 @@ static pid_t spawn(const char *conninfo, int *out_fd)
 		setenv("YINHUI_DATABASE_URL", conninfo, 1);
 		setenv("YINHUI_CONFIG", "/dev/null", 1);
 		setenv("YINHUI_LOG_LEVEL", "warn", 1);
+		if (read_workers != NULL)
+			setenv("YINHUI_READ_WORKERS", read_workers, 1);
 		execl(YH_DAEMON_PATH, "yinhuid", "--listen", "127.0.0.1:0", "--workers", "4", (char *)NULL);
 		_exit(127);
 	}
@@ -47,7 +50,7 @@ static void test_refuses_pending_migrations(void)
 		yh_t_sql(sql, st);
 		snprintf(conninfo, sizeof(conninfo), "%s dbname=yhtest_daemon_empty", dsn);
 	}
-	pid = spawn(conninfo, &fd);
+	pid = spawn(conninfo, NULL, &fd);
 	CU_ASSERT(pid > 0);
 	waitpid(pid, &status, 0);
 	close(fd);
@@ -59,7 +62,7 @@ static void test_serves_and_stops(void)
 	char line[256] = "";
 	int fd, status, port = 0;
 	FILE *f;
-	pid_t pid = spawn(T.conninfo, &fd);
+	pid_t pid = spawn(T.conninfo, NULL, &fd);
 
 	CU_ASSERT(pid > 0);
 	f = fdopen(fd, "r");
@@ -78,9 +81,28 @@ static void test_serves_and_stops(void)
 	CU_ASSERT(yh_t_http("GET", "/healthz", NULL, NULL, NULL, NULL) < 0);
 }
 
+/* a read limit out of range is a usage error (exit 2), before anything is served */
+static void test_bad_read_workers(void)
+{
+	int fd, status = 0, i;
+	pid_t pid = spawn(T.conninfo, "-1", &fd);
+
+	CU_ASSERT_FATAL(pid > 0);
+	/* a daemon that accepted it would serve on: give it 10 s, then stop it and fail */
+	for (i = 0; i < 200 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		usleep(50000);
+	if (i == 200) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	close(fd);
+	CU_ASSERT(i < 200 && WIFEXITED(status) && WEXITSTATUS(status) == 2);
+}
+
 static const yh_t_case cases[] = {
 	{ "refuses to serve with pending migrations", test_refuses_pending_migrations },
 	{ "serves, then SIGTERM exits 0", test_serves_and_stops },
+	{ "read_workers out of range is refused", test_bad_read_workers },
 	{ NULL, NULL }
 };
 
