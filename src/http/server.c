@@ -588,6 +588,7 @@ static void *worker_main(void *arg)
 	slot = &s->slots[me];
 	for (;;) {
 		yh_req *r;
+		int q;
 
 		pthread_mutex_lock(&s->mu);
 		while (!can_take(s) && !s->stopping) {
@@ -621,11 +622,12 @@ static void *worker_main(void *arg)
 		run_request(s, r, &db);
 		clock_gettime(CLOCK_MONOTONIC, &r->ran);
 		atomic_fetch_sub(&s->busy_workers, 1);
-		if (req_queue(r) != Q_CHANGE) {
+		q = req_queue(r);
+		if (q != Q_CHANGE) {
 			/* this worker loops back and takes the next read itself */
 			pthread_mutex_lock(&s->mu);
 			s->reads_running--;
-			if (req_queue(r) == Q_HEAVY)
+			if (q == Q_HEAVY)
 				s->heavy_running--;
 			pthread_mutex_unlock(&s->mu);
 		}
