@@ -104,7 +104,9 @@ def main():
         md.append("## Write path: logging a visit\n")
         md.append("API: `POST /api/v1/visits` (bearer token, validation, scope check, one transaction with its audit row) "
                   "driven by wrk with `bench/wrk_visit.lua`. pgbench: `bench/visit_insert.sql` (the visit INSERT and the audit "
-                  "row, one transaction) with `-M prepared -j 2` on the same cluster.\n")
+                  "row, one transaction) with `-M prepared -j 2` on the same cluster. Each run starts right after a `CHECKPOINT` "
+                  "and the two take turns going first (run 1 API first, run 2 pgbench first, ...), so both pay the same "
+                  "full-page images.\n")
         md.append("| connections | API tps | API p50 / p99 ms | pgbench tps | API ÷ pgbench | target |")
         md.append("|---|---|---|---|---|---|")
         for conns, w in sorted(wr.items()):
