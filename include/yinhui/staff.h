@@ -52,6 +52,13 @@ int yh_staff_passwd(yh_db *db, const yh_actor *a, const char *username, const ch
  */
 int yh_session_login(yh_db *db, const char *username, const char *password, const char *address,
 	char *token, size_t tokensz, char **out, yh_err *err);
+/*
+ * Password hashes (Argon2id, 64 MiB each) computed or checked at most one per
+ * CPU at a time; limit is that number, peak the most that ever ran at once.
+ */
+void yh_pwhash_usage(int *limit, int *peak);
+/* Another limit (tests); the peak restarts from the hashes running now. */
+void yh_pwhash_limit_set(int limit);
 /* Resolves a bearer token to its actor. YH_EUNAUTH when unknown, expired, revoked or disabled. */
 int yh_session_resolve(yh_db *db, const char *token, yh_actor *out, yh_err *err);
 /* Revokes the given token (own session), or all sessions of username (admin). */

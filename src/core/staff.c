@@ -1,10 +1,12 @@
 #include "yinhui/staff.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "yinhui/audit.h"
 #include "yinhui/log.h"
@@ -90,18 +92,90 @@ static void hash_params(unsigned long long *ops, size_t *mem)
 	}
 }
 
-static int hash_password(char out[crypto_pwhash_STRBYTES], const char *password, yh_err *err)
+/*
+ * Argon2id with the interactive limits takes a 64 MiB work area and a core
+ * for tens of milliseconds. At most one runs per CPU: more at once would not
+ * finish sooner, and 32 workers taking logins together would ask for 2 GiB.
+ */
+static pthread_mutex_t pw_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pw_cv = PTHREAD_COND_INITIALIZER;
+static int pw_running, pw_peak, pw_limit;
+
+static void pw_enter(void)
+{
+	pthread_mutex_lock(&pw_mu);
+	if (pw_limit == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		pw_limit = n > 0 ? (int)n : 1;
+	}
+	while (pw_running >= pw_limit)
+		pthread_cond_wait(&pw_cv, &pw_mu);
+	if (++pw_running > pw_peak)
+		pw_peak = pw_running;
+	pthread_mutex_unlock(&pw_mu);
+}
+
+static void pw_leave(void)
+{
+	pthread_mutex_lock(&pw_mu);
+	pw_running--;
+	pthread_cond_signal(&pw_cv);
+	pthread_mutex_unlock(&pw_mu);
+}
+
+void yh_pwhash_limit_set(int limit)
+{
+	pthread_mutex_lock(&pw_mu);
+	pw_limit = limit > 0 ? limit : 1;
+	pw_peak = pw_running;
+	pthread_cond_broadcast(&pw_cv);
+	pthread_mutex_unlock(&pw_mu);
+}
+
+void yh_pwhash_usage(int *limit, int *peak)
+{
+	pthread_mutex_lock(&pw_mu);
+	if (pw_limit == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		pw_limit = n > 0 ? (int)n : 1;
+	}
+	*limit = pw_limit;
+	*peak = pw_peak;
+	pthread_mutex_unlock(&pw_mu);
+}
+
+static int pwhash(char out[crypto_pwhash_STRBYTES], const char *password, size_t len)
 {
 	unsigned long long ops;
 	size_t mem;
+	int rc;
+
+	hash_params(&ops, &mem);
+	pw_enter();
+	rc = crypto_pwhash_str_alg(out, password, len, ops, mem, crypto_pwhash_ALG_ARGON2ID13);
+	pw_leave();
+	return rc;
+}
+
+static int pwverify(const char *hash, const char *password)
+{
+	int rc;
+
+	pw_enter();
+	rc = crypto_pwhash_str_verify(hash, password, strlen(password));
+	pw_leave();
+	return rc;
+}
+
+static int hash_password(char out[crypto_pwhash_STRBYTES], const char *password, yh_err *err)
+{
 	size_t len = strlen(password);
 
 	if (len < 10)
 		return yh_err_set(err, YH_EINVAL, "password", "must be at least 10 characters");
 	if (len > 200)
 		return yh_err_set(err, YH_EINVAL, "password", "must be at most 200 characters");
-	hash_params(&ops, &mem);
-	if (crypto_pwhash_str_alg(out, password, len, ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+	if (pwhash(out, password, len) != 0)
 		return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory hashing a password");
 	return 0;
 }
@@ -429,11 +503,19 @@ static void record_attempt(yh_db *db, const char *username, const char *address,
 		yh_db_exec(db, Q_LOGIN_FAIL, 2, q, NULL);
 }
 
+/* a valid hash to verify against when the user is unknown, so timing says nothing */
+static char dummy[crypto_pwhash_STRBYTES];
+static int dummy_ok;
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_init(void)
+{
+	dummy_ok = pwhash(dummy, "not a password", 14) == 0;
+}
+
 int yh_session_login(yh_db *db, const char *username, const char *password, const char *address,
 	char *token, size_t tokensz, char **out, yh_err *err)
 {
-	/* a valid hash to verify against when the user is unknown, so timing says nothing */
-	static char dummy[crypto_pwhash_STRBYTES];
 	yh_rows *rows = NULL;
 	char *fails = NULL;
 	unsigned char raw[32];
@@ -449,13 +531,9 @@ int yh_session_login(yh_db *db, const char *username, const char *password, cons
 		return yh_err_set(err, YH_EINVAL, "username", "is required");
 	if (password == NULL || strlen(password) > 200)
 		return yh_err_set(err, YH_EINVAL, "password", "is required");
-	if (dummy[0] == '\0') {
-		unsigned long long ops;
-		size_t mem;
-		hash_params(&ops, &mem);
-		if (crypto_pwhash_str_alg(dummy, "not a password", 14, ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
-			return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
-	}
+	pthread_once(&dummy_once, dummy_init);
+	if (!dummy_ok)
+		return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
 	p[0] = address ? address : "local";
 	rc = yh_db_query_text(db, &fails, Q_LOGIN_ADDR_FAILS, 1, p, NULL, err);
 	if (rc != 0)
@@ -474,8 +552,7 @@ int yh_session_login(yh_db *db, const char *username, const char *password, cons
 			yh_rows_get(rows, 0, "locked_until"));
 		goto done;
 	}
-	if (crypto_pwhash_str_verify(found ? yh_rows_get(rows, 0, "password_hash") : dummy,
-		    password, strlen(password)) != 0 || !found ||
+	if (pwverify(found ? yh_rows_get(rows, 0, "password_hash") : dummy, password) != 0 || !found ||
 	    strcmp(yh_rows_get(rows, 0, "disabled"), "t") == 0) {
 		record_attempt(db, username, address, 0, found ? yh_rows_get(rows, 0, "id") : NULL);
 		rc = yh_err_set(err, YH_EUNAUTH, NULL, "wrong username or password");

@@ -48,9 +48,11 @@ static int metrics(yh_req *r)
 	yh_pool_stats ps;
 	char *gauges = NULL, *extra = NULL, *text;
 	yh_err err;
+	int pw_limit, pw_peak;
 
 	yh_err_clear(&err);
 	yh_server_pool_stats(yh_server_current(), &ps);
+	yh_pwhash_usage(&pw_limit, &pw_peak);
 	/* domain gauges come from one query; modules add theirs to yh.metric_gauges() */
 	yh_db_query_text(yh_req_db(r), &gauges, "SELECT yh.metric_gauges()", 0, NULL, NULL, &err);
 	if (asprintf(&extra,
@@ -69,9 +71,13 @@ static int metrics(yh_req *r)
 		    "# HELP yinhui_db_pool_heavy_read_limit Heavy reads (figures, exports) allowed at once.\n"
 		    "# TYPE yinhui_db_pool_heavy_read_limit gauge\nyinhui_db_pool_heavy_read_limit %d\n"
 		    "# HELP yinhui_db_pool_heavy_reads_peak Most heavy reads running at once since start.\n"
-		    "# TYPE yinhui_db_pool_heavy_reads_peak gauge\nyinhui_db_pool_heavy_reads_peak %d\n%s",
+		    "# TYPE yinhui_db_pool_heavy_reads_peak gauge\nyinhui_db_pool_heavy_reads_peak %d\n"
+		    "# HELP yinhui_password_hash_limit Password hashes (64 MiB each) allowed at once.\n"
+		    "# TYPE yinhui_password_hash_limit gauge\nyinhui_password_hash_limit %d\n"
+		    "# HELP yinhui_password_hash_peak Most password hashes running at once since start.\n"
+		    "# TYPE yinhui_password_hash_peak gauge\nyinhui_password_hash_peak %d\n%s",
 		    ps.size, ps.busy, ps.waiting, ps.reads, ps.read_limit, ps.reads_peak, ps.heavy_limit, ps.heavy_peak,
-		    gauges ? gauges : "") < 0)
+		    pw_limit, pw_peak, gauges ? gauges : "") < 0)
 		extra = NULL;
 	free(gauges);
 	text = yh_metrics_render(extra);

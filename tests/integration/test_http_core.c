@@ -5,6 +5,7 @@
 
 #include "support.h"
 #include "yinhui/server.h"
+#include "yinhui/staff.h"
 
 static void test_healthz(void)
 {
@@ -184,6 +185,54 @@ static void test_read_limit(void)
 	free(body);
 }
 
+struct login_shot {
+	pthread_barrier_t *go;
+	long status;
+};
+
+static void *login(void *arg)
+{
+	struct login_shot *s = arg;
+
+	pthread_barrier_wait(s->go);
+	s->status = yh_t_http("POST", "/api/v1/session", NULL,
+		"{\"username\":\"slowhash\",\"password\":\"slow-hash-password\"}", NULL, NULL);
+	return NULL;
+}
+
+/* Logins at once check their 64 MiB password hashes one per allowed slot, not all together. */
+static void test_password_hash_limit(void)
+{
+	enum { NLOGIN = 4 };
+	struct login_shot shots[NLOGIN];
+	pthread_t th[NLOGIN];
+	pthread_barrier_t go;
+	char *body = NULL;
+
+	/* a user with the production hash (tens of ms to check), so that unlimited checks would overlap */
+	unsetenv("YINHUI_PWHASH_FAST");
+	CU_ASSERT_EQUAL(yh_t_http("POST", "/api/v1/staff", yh_t_token("admin"),
+		"{\"username\":\"slowhash\",\"role\":\"caseworker\",\"unit\":\"chikan\","
+		"\"password\":\"slow-hash-password\"}", NULL, NULL), 201);
+	setenv("YINHUI_PWHASH_FAST", "1", 1);
+	yh_pwhash_limit_set(1);
+	pthread_barrier_init(&go, NULL, NLOGIN);
+	for (int i = 0; i < NLOGIN; i++) {
+		shots[i] = (struct login_shot){ .go = &go };
+		pthread_create(&th[i], NULL, login, &shots[i]);
+	}
+	for (int i = 0; i < NLOGIN; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&go);
+	for (int i = 0; i < NLOGIN; i++)
+		CU_ASSERT_EQUAL(shots[i].status, 201);
+	CU_ASSERT_EQUAL(yh_t_http("GET", "/metrics", NULL, NULL, NULL, &body), 200);
+	CU_ASSERT_EQUAL(metric(body, "yinhui_password_hash_limit"), 1);
+	CU_ASSERT_EQUAL(metric(body, "yinhui_password_hash_peak"), 1);
+	free(body);
+	yh_pwhash_limit_set(2);
+}
+
 /* A second daemon on a port that is in use must fail, not share the port and half the requests. */
 static void test_port_in_use(void)
 {
@@ -210,6 +259,7 @@ static const yh_t_case cases[] = {
 	{ "idempotency keys", test_idempotency },
 	{ "metrics", test_metrics },
 	{ "reads run at most read_workers at once", test_read_limit },
+	{ "password hashes at most limit at once", test_password_hash_limit },
 	{ "a port in use is refused", test_port_in_use },
 	{ NULL, NULL }
 };
