@@ -420,9 +420,12 @@ int yh_table_row(yh_table *t, const char *const *cells, const int *types, size_t
 
 static int open_xlsx(yh_table *t, const char *sheet_name, yh_err *err)
 {
+	/* rows go to a temporary file as they come: a 100,000 x 20 sheet held
+	 * every cell in memory, 470 MB of a daemon answering an export */
+	lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
 	lxw_error lerr;
 
-	t->wb = workbook_new(t->tmp);
+	t->wb = workbook_new_opt(t->tmp, &opt);
 	if (t->wb == NULL)
 		return yh_err_set(err, YH_EINTERNAL, NULL, "cannot start an XLSX workbook");
 	if (sheet_name != NULL) {

@@ -353,15 +353,16 @@ static void test_xlsx(void)
 		const char *needle;
 		int present;
 	} checks[] = {
-		{ "xl/sharedStrings.xml", "<t>110101194001011234</t>", 1 },
-		{ "xl/sharedStrings.xml", "<t>6222021234567890123</t>", 1 },
-		{ "xl/sharedStrings.xml", "<t>0012345</t>", 1 },
-		{ "xl/sharedStrings.xml", "<t>张三</t>", 1 },
-		{ "xl/sharedStrings.xml", "<t>=cmd|' /C calc'!A0</t>", 1 },
+		/* strings inline, written as the rows come (constant memory), as text cells */
+		{ "xl/worksheets/sheet1.xml", "t=\"inlineStr\"><is><t>110101194001011234</t>", 1 },
+		{ "xl/worksheets/sheet1.xml", "<t>6222021234567890123</t>", 1 },
+		{ "xl/worksheets/sheet1.xml", "<t>0012345</t>", 1 },
+		{ "xl/worksheets/sheet1.xml", "<t>张三</t>", 1 },
+		{ "xl/worksheets/sheet1.xml", "<t>=cmd|' /C calc'!A0</t>", 1 },
 		{ "xl/worksheets/sheet1.xml", "<v>1234.5</v>", 1 },
 		{ "xl/worksheets/sheet1.xml", "<v>-0.01</v>", 1 },
 		{ "xl/worksheets/sheet1.xml", "<v>87.5</v>", 1 },
-		{ "xl/worksheets/sheet1.xml", "110101194001011234", 0 }, /* not a number cell */
+		{ "xl/worksheets/sheet1.xml", "<v>110101194001011234</v>", 0 }, /* not a number cell */
 		{ "xl/worksheets/sheet1.xml", "<f>", 0 },                /* no formulas */
 		{ "xl/worksheets/sheet1.xml", "<pane", 1 },              /* frozen header */
 		{ "xl/styles.xml", "formatCode=\"0.00\"", 1 },
