@@ -21,6 +21,7 @@ typedef struct yh_server_opts {
 	int read_workers;        /* of which at most this many run reads (GET); 0 = twice the CPUs */
 	size_t max_body;         /* bytes; larger bodies get 413 */
 	size_t max_upload;       /* bytes, for file-upload routes (CSV imports) */
+	size_t body_memory;      /* bytes all requests' bodies may hold together; 0 = 4 x max_upload */
 	unsigned max_conns;
 	unsigned timeout_s;      /* idle/slow client timeout */
 	int http_threads;        /* libmicrohttpd polling threads */

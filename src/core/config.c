@@ -26,6 +26,8 @@ static const struct {
 		"of the workers, how many may run reads at once (figures, exports: half); 0 = twice the CPUs" },
 	{ "max_body", "YINHUI_MAX_BODY", "1048576", 0, "largest request body in bytes" },
 	{ "max_upload", "YINHUI_MAX_UPLOAD", "67108864", 0, "largest file upload (CSV import) in bytes" },
+	{ "body_memory", "YINHUI_BODY_MEMORY", "0", 0,
+		"bytes all request bodies being received may hold together; 0 = 4 x max_upload" },
 	{ "max_connections", "YINHUI_MAX_CONNECTIONS", "1024", 0, "concurrent HTTP connections" },
 	{ "timeout", "YINHUI_TIMEOUT", "30", 0, "seconds before an idle or slow client is dropped" },
 	{ "log_level", "YINHUI_LOG_LEVEL", "info", 0, "debug, info, warn or error" },

@@ -238,12 +238,13 @@ int main(int argc, char **argv)
 	so.read_workers = yh_config_get_int(cfg, "read_workers", 0);
 	so.max_body = (size_t)yh_config_get_int(cfg, "max_body", 1 << 20);
 	so.max_upload = (size_t)yh_config_get_int(cfg, "max_upload", 64 << 20);
+	so.body_memory = (size_t)yh_config_get_int(cfg, "body_memory", 0);
 	so.max_conns = (unsigned)yh_config_get_int(cfg, "max_connections", 1024);
 	so.timeout_s = (unsigned)yh_config_get_int(cfg, "timeout", 30);
 	if (so.workers < 1 || so.workers > 512 || so.read_workers < 0 || so.read_workers > 512 || so.max_body < 1024 ||
-	    so.max_upload < so.max_body) {
-		fprintf(stderr, "yinhuid: workers must be 1..512, read_workers 0..512, max_body at least 1024 and max_upload"
-			" at least max_body\n");
+	    so.max_upload < so.max_body || (so.body_memory != 0 && so.body_memory <= so.max_upload)) {
+		fprintf(stderr, "yinhuid: workers must be 1..512, read_workers 0..512, max_body at least 1024, max_upload"
+			" at least max_body and body_memory 0 or more than max_upload\n");
 		rc = 2;
 		goto done;
 	}

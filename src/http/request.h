@@ -42,7 +42,7 @@ struct yh_req {
 	char request_id[37];
 	char *body;
 	size_t body_len, body_cap;
-	int too_big;
+	int too_big;  /* the body is dropped: 1 larger than allowed, 2 all bodies together would exceed body_memory */
 	int found;
 	size_t max_body;
 	size_t discarded;

@@ -91,6 +91,14 @@ struct yh_server {
 	int heavy_limit;
 	int stopping;
 	atomic_int in_flight;
+	/*
+	 * Bytes held by request bodies, all connections together. Bodies are
+	 * read before the request is authenticated (that takes the database),
+	 * so without a ceiling 1,024 connections each sending a 64 MB import
+	 * could ask for 64 GB.
+	 */
+	atomic_size_t body_bytes;
+	size_t body_memory;
 	atomic_int busy_workers;
 };
 
@@ -119,6 +127,8 @@ static void req_free(yh_req *r)
 	}
 	for (size_t i = 0; i < r->nheaders; i++)
 		free(r->headers[i].val);
+	if (r->body_cap > 0)
+		atomic_fetch_sub(&r->srv->body_bytes, r->body_cap);
 	free(r->body);
 	free(r->resp);
 	free(r->resp_filename);
@@ -397,12 +407,21 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 			} else {
 				if (r->body_len + *upload_data_size + 1 > r->body_cap) {
 					size_t cap = (r->body_len + *upload_data_size + 1) * 2;
+					size_t grow;
 					char *nb;
 					if (cap > r->max_body + 1)
 						cap = r->max_body + 1;
+					grow = cap - r->body_cap;
+					if (atomic_fetch_add(&s->body_bytes, grow) + grow > s->body_memory) {
+						atomic_fetch_sub(&s->body_bytes, grow);
+						r->too_big = 2;
+						goto dropped;
+					}
 					nb = realloc(r->body, cap);
-					if (nb == NULL)
+					if (nb == NULL) {
+						atomic_fetch_sub(&s->body_bytes, grow);
 						return MHD_NO;
+					}
 					r->body = nb;
 					r->body_cap = cap;
 				}
@@ -411,6 +430,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 				r->body[r->body_len] = '\0';
 			}
 		}
+dropped:
 		/* a chunked body without a length: discard the rest, but not forever */
 		r->discarded += r->too_big ? *upload_data_size : 0;
 		*upload_data_size = 0;
@@ -419,7 +439,10 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		return MHD_YES;
 	}
 	if (r->too_big) {
-		reply_now(r, YH_ETOOBIG, NULL, "request body too large");
+		if (r->too_big == 2)
+			reply_now(r, YH_EUNAVAILABLE, NULL, "server busy receiving other uploads; retry shortly");
+		else
+			reply_now(r, YH_ETOOBIG, NULL, "request body too large");
 		r->state = RS_DONE;
 		log_request(r);
 		return send_reply(r);
@@ -687,6 +710,9 @@ int yh_server_start(yh_server **out, const yh_server_opts *o, yh_err *err)
 	if (s == NULL)
 		return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
 	s->opts = *o;
+	s->body_memory = o->body_memory > 0 ? o->body_memory : 4 * o->max_upload;
+	if (s->body_memory < o->max_upload + 1)
+		s->body_memory = o->max_upload + 1;
 	if (s->opts.workers < 1)
 		s->opts.workers = 1;
 	s->read_limit = s->opts.read_workers > 0 ? s->opts.read_workers : yh_server_default_read_workers();
