@@ -34,7 +34,8 @@ static const char Q_LIST[] =
 /*
  * Sums per item over the subtree for the year, last year's as "prev:item",
  * and an item's prev_fallback (last year's value of another item) per unit
- * where the item itself was not entered.
+ * where the item itself was not entered; "entered:item" marks the items
+ * entered for the year itself (a fallback is not an entry of this year).
  */
 static const char Q_SUMS[] =
 	"WITH u AS (SELECT descendant AS id FROM yh.unit_closure WHERE ancestor = $2::bigint),"
@@ -43,7 +44,7 @@ static const char Q_SUMS[] =
 	" fb AS (SELECT p.unit_id, i.code AS item, p.amount FROM yh.budget_item i JOIN prev p ON p.item = i.prev_fallback"
 	"  WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.unit_id = p.unit_id AND c.item = i.code)),"
 	" rows AS (SELECT item AS k, amount FROM cur UNION ALL SELECT item, amount FROM fb"
-	"  UNION ALL SELECT 'prev:' || item, amount FROM prev)"
+	"  UNION ALL SELECT 'prev:' || item, amount FROM prev UNION ALL SELECT 'entered:' || item, 1 FROM cur)"
 	" SELECT coalesce(json_object_agg(k, v), '{}')::text FROM (SELECT k, sum(amount) AS v FROM rows GROUP BY k) s";
 static const char Q_FORMULAS[] =
 	"SELECT code, kind, num::text AS num, den::text AS den FROM yh.figure_def WHERE module = 'budget' ORDER BY sort";
@@ -500,7 +501,29 @@ static int terms_sum(json_t *terms, json_t *sums, int64_t *out)
 	return 0;
 }
 
-/* Computes every budget formula over the item sums into figures. */
+/* Whether any of this year's terms of a formula (not "prev:") was entered for the year. */
+static int terms_entered(json_t *terms, json_t *sums)
+{
+	const char *key;
+	json_t *coef;
+	char k[96];
+
+	json_object_foreach(terms, key, coef) {
+		if (strncmp(key, "prev:", 5) == 0)
+			continue;
+		snprintf(k, sizeof(k), "entered:%s", key);
+		if (json_object_get(sums, k) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Computes every budget formula over the item sums into figures. A rate none
+ * of whose items was entered for the year is not entered ("entered": false,
+ * value null): its indicator is missing, not dropped as not applicable, and
+ * never a -100 % change from last year's figures.
+ */
 static int compute(yh_rows *formulas, json_t *sums, json_t *figures, yh_err *err)
 {
 	for (size_t i = 0; i < yh_rows_count(formulas); i++) {
@@ -515,8 +538,11 @@ static int compute(yh_rows *formulas, json_t *sums, json_t *figures, yh_err *err
 			rc = terms_sum(den, sums, &d);
 		if (rc == 0 && strcmp(kind, "rate") == 0) {
 			int r = yh_rate_percent(n, d, &pct);
-			/* not applicable (zero denominator): a null value, as the other modules report it */
-			if (r == YH_RATE_NA) {
+			if (!terms_entered(num, sums) && !terms_entered(den, sums)) {
+				json_object_set_new(figures, code, json_pack("{s:n,s:I,s:I,s:b}", "value",
+					"num", (json_int_t)n, "den", (json_int_t)d, "entered", 0));
+			} else if (r == YH_RATE_NA) {
+				/* not applicable (zero denominator): a null value, as the other modules report it */
 				json_object_set_new(figures, code, json_pack("{s:n,s:I,s:I}", "value",
 					"num", (json_int_t)n, "den", (json_int_t)d));
 			} else if (r == 0) {

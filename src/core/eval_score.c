@@ -223,7 +223,8 @@ static int64_t row_int(yh_rows *rows, size_t i, const char *col)
 /*
  * Reads figure value v as hundredths of the indicator's unit. Returns 1 with
  * a value, 0 when not applicable (a rate with a zero denominator), -1 when
- * the figure is missing or unreadable.
+ * the figure is missing or unreadable, -2 when its data were not entered for
+ * the year (a budget rate without any of its items).
  */
 static int figure_x100(json_t *v, const char *kind, const char *unit, int64_t *out, char *disp, size_t n)
 {
@@ -232,6 +233,8 @@ static int figure_x100(json_t *v, const char *kind, const char *unit, int64_t *o
 
 	if (v == NULL)
 		return -1;
+	if (json_is_object(v) && json_is_false(json_object_get(v, "entered")))
+		return -2;
 	if (json_is_object(v))
 		v = json_object_get(v, "value");
 	if (v == NULL || json_is_null(v))
@@ -302,7 +305,7 @@ static int score_leaf(yh_rows *rows, size_t i, json_t *figures, const yh_score_b
 	yh_score_in in = { 0 };
 	yh_score_out so;
 	char disp[96] = "";
-	int got = -1;
+	int got = -1, not_entered;
 
 	in.rule = rule;
 	in.points_x100 = n->points;
@@ -325,6 +328,9 @@ static int score_leaf(yh_rows *rows, size_t i, json_t *figures, const yh_score_b
 		got = 1;
 	}
 	in.has_actual = got == 1;
+	not_entered = got == -2;
+	if (not_entered)
+		got = -1;
 	if (yh_score_indicator(&in, &so) != 0)
 		return YH_EINVAL;
 	n->applicable = !(app && strcmp(app, "f") == 0) && got != 0;
@@ -337,6 +343,7 @@ static int score_leaf(yh_rows *rows, size_t i, json_t *figures, const yh_score_b
 	} else if (got < 0) {
 		status = "missing";
 		json_array_append_new(warnings, json_sprintf("%s %s：%s", code, yh_rows_get(rows, i, "name"),
+			not_entered ? "本年度预算数据未录入（yinhui budget set 或 budget import）" :
 			strcmp(source, "figure") == 0 ? "数据不可用（无权查看或模块未提供）" :
 			(strcmp(rule, "qualitative") == 0 ? "未记录定性评价" : "未填报实际完成值及依据")));
 	}

@@ -144,6 +144,10 @@ void yh_eval_figure_text(json_t *figures, const char *code, char *out, size_t n)
 {
 	json_t *v = json_object_get(figures, code);
 
+	if (json_is_object(v) && json_is_false(json_object_get(v, "entered"))) {
+		snprintf(out, n, "未录入");
+		return;
+	}
 	if (json_is_object(v))
 		v = json_object_get(v, "value");
 	if (v == NULL)

@@ -66,6 +66,8 @@ static const char *rate(json_t *doc, const char *code, char buf[32])
 {
 	json_t *v = json_object_get(figs_of(doc), code);
 
+	if (json_is_object(v) && json_is_false(json_object_get(v, "entered")))
+		return "未录入";
 	if (json_is_object(v))
 		v = json_object_get(v, "value");
 	if (v == NULL)
@@ -323,6 +325,8 @@ static void analysis(yh_sbuf *b, json_t *doc)
 			yh_sbuf_printf(b, "＝%s÷%s×100%%＝", num, den);
 			yh_sbuf_html(b, yh_eval_str(v, "value"));
 			yh_sbuf_add(b, heads ? "%（单位：人）。</p>\n" : "%（金额单位：万元）。</p>\n");
+		} else if (json_is_false(json_object_get(v, "entered"))) {
+			yh_sbuf_add(b, "：本年度预算数据未录入。</p>\n");
 		} else {
 			yh_sbuf_add(b, "：分母为零，不适用。</p>\n");
 		}

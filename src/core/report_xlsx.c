@@ -89,13 +89,16 @@ static int figure_row(lxw_workbook *wb, lxw_worksheet *ws, lxw_row_t r, const ch
 	json_t *lab = json_object_get(labels, code);
 	const char *kind = yh_eval_str(lab, "kind");
 	char name[160], formula[64];
-	int ascii = 1;
+	int ascii = 1, not_entered;
 
 	worksheet_write_string(ws, r, 0, code, NULL);
 	worksheet_write_string(ws, r, 1, yh_eval_str(lab, "label"), NULL);
+	not_entered = json_is_object(v) && json_is_false(json_object_get(v, "entered"));
 	if (json_is_object(v))
 		v = json_object_get(v, "value");
-	if (v == NULL || json_is_null(v)) {
+	if (not_entered) {
+		worksheet_write_string(ws, r, 2, "未录入", NULL);
+	} else if (v == NULL || json_is_null(v)) {
 		worksheet_write_string(ws, r, 2, "不适用", NULL);
 	} else if (json_is_string(v)) {
 		worksheet_write_number(ws, r, 2, strtod(json_string_value(v), NULL), num);
