@@ -154,13 +154,21 @@ static void cover(yh_sbuf *b, json_t *doc, const char *date)
 	yh_sbuf_add(b, "</p></section>\n");
 }
 
+/* The hint for a prose section not written yet: the command that writes it. */
+static void text_hint(char *out, size_t n, json_t *doc, const char *section)
+{
+	snprintf(out, n, "（未填写：yinhui evaluation text %lld --section %s --file 文件）",
+		(long long)json_integer_value(json_object_get(doc, "year")), section);
+}
+
 static void basics(yh_sbuf *b, json_t *doc)
 {
-	char b1[32], b2[32], b3[32], b4[32], b5[32];
+	char b1[32], b2[32], b3[32], b4[32], b5[32], hint[128];
 	json_t *unit = json_object_get(doc, "unit");
 
 	yh_sbuf_add(b, "<h2>一、单位基本情况</h2>\n<h3>（一）单位职能</h3>\n");
-	paragraphs(b, text_of(doc, "functions"), "（未填写：yinhui evaluation text set --section functions）");
+	text_hint(hint, sizeof(hint), doc, "functions");
+	paragraphs(b, text_of(doc, "functions"), hint);
 	yh_sbuf_add(b, "<h3>（二）机构设置及人员情况</h3>\n");
 	paragraphs(b, text_of(doc, "organisation"), NULL);
 	yh_sbuf_add(b, "<p>");
@@ -171,7 +179,8 @@ static void basics(yh_sbuf *b, json_t *doc)
 		count(doc, "roster.start", b1), count(doc, "roster.added", b2), count(doc, "roster.deceased", b3),
 		count(doc, "roster.transferred_out", b4), count(doc, "roster.end", b5));
 	yh_sbuf_add(b, "<h3>（三）年度总体工作和部门整体支出绩效目标</h3>\n");
-	paragraphs(b, text_of(doc, "goals"), "（未填写：yinhui evaluation text set --section goals）");
+	text_hint(hint, sizeof(hint), doc, "goals");
+	paragraphs(b, text_of(doc, "goals"), hint);
 }
 
 static void spending(yh_sbuf *b, json_t *doc)
@@ -495,8 +504,11 @@ static void problems(yh_sbuf *b, json_t *doc)
 		yh_sbuf_html(b, yh_eval_str(ind, "improvement"));
 		yh_sbuf_add(b, "</p>\n");
 	}
-	if (n == 0 && text_of(doc, "measures") == NULL)
-		yh_sbuf_add(b, "<p>（未填写：yinhui evaluation text set --section measures）</p>\n");
+	if (n == 0 && text_of(doc, "measures") == NULL) {
+		char hint[128];
+		text_hint(hint, sizeof(hint), doc, "measures");
+		paragraphs(b, NULL, hint);
+	}
 	yh_sbuf_add(b, "<h2>七、其他自评情况</h2>\n");
 	paragraphs(b, text_of(doc, "other"), "无。");
 }

@@ -11,6 +11,7 @@
 #include <xlsxwriter.h>
 
 #include "core/eval_internal.h"
+#include "yinhui/money.h"
 #include "yinhui/util.h"
 
 /* Stable layout of the 自评表 sheet (0-based rows), documented in docs/evaluation.md. */
@@ -444,11 +445,17 @@ int yh_eval_render_text(json_t *doc, char **out, size_t *len, yh_err *err)
 	for (size_t k = 0; k < sizeof(key_figures) / sizeof(key_figures[0]); k++) {
 		char val[64];
 		json_t *lab = json_object_get(labels, key_figures[k]);
-		yh_eval_figure_text(json_object_get(doc, "figures"), key_figures[k], val, sizeof(val));
+		json_t *fv = json_object_get(json_object_get(doc, "figures"), key_figures[k]);
+		int money = strcmp(yh_eval_str(lab, "kind"), "fen") == 0 && json_is_integer(fv);
+		/* money is held in fen: the reader sees yuan, as in the other formats */
+		if (money)
+			yh_money_format_yuan(val, json_integer_value(fv));
+		else
+			yh_eval_figure_text(json_object_get(doc, "figures"), key_figures[k], val, sizeof(val));
 		yh_sbuf_add(&b, "  ");
 		pad(&b, key_figures[k], 38, 0);
 		pad(&b, val, 14, 1);
-		yh_sbuf_add(&b, strcmp(yh_eval_str(lab, "kind"), "rate") == 0 && val[0] >= '-' && val[0] <= '9' ? "%  " : "   ");
+		yh_sbuf_add(&b, money ? "元 " : strcmp(yh_eval_str(lab, "kind"), "rate") == 0 && val[0] >= '-' && val[0] <= '9' ? "%  " : "   ");
 		yh_sbuf_add(&b, yh_eval_str(lab, "label"));
 		yh_sbuf_add(&b, "\n");
 	}

@@ -132,10 +132,43 @@ static void test_reports_say_not_entered(void)
 	free(out);
 }
 
+/* The HTML report names the command that writes a missing prose section, as it really is. */
+static void test_html_text_hint(void)
+{
+	char *out = NULL;
+	const char *ctype = NULL;
+	size_t len = 0;
+	yh_err err;
+
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL_FATAL(yh_eval_render(T.db, &T.clerk, Y, NULL, "html", &out, &len, &ctype, &err), 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "evaluation text set"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "yinhui evaluation text 2024 --section functions"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "yinhui evaluation text 2024 --section measures"));
+	free(out);
+}
+
+/* The text report shows money in yuan, not in fen. */
+static void test_text_money_in_yuan(void)
+{
+	char *out = NULL;
+	const char *ctype = NULL;
+	size_t len = 0;
+	yh_err err;
+
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL_FATAL(yh_eval_render(T.db, &T.clerk, Y, NULL, "text", &out, &len, &ctype, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "0.00元 困难补助发放金额"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "0.00元 党组织书记工作补贴金额"));
+	free(out);
+}
+
 static const yh_t_case cases[] = {
 	{ "a new year from the template", test_setup },
 	{ "budget not entered is missing, not n/a", test_budget_not_entered },
 	{ "reports say not entered", test_reports_say_not_entered },
+	{ "html names the text command", test_html_text_hint },
+	{ "text shows money in yuan", test_text_money_in_yuan },
 	{ NULL, NULL }
 };
 
