@@ -22,6 +22,10 @@ static const char Q_IND_SOURCE[] =
 	" FROM yh.indicator i LEFT JOIN yh.indicator_entry e ON e.indicator_id = i.id AND e.unit_id = $3::bigint"
 	" WHERE i.year = $1::int AND i.code = $2";
 static const char Q_LABEL[] = "SELECT label FROM yh.figure_registry WHERE code = $1";
+/* the figures of the current finalised snapshot of (year, unit), if any */
+static const char Q_SNAPSHOT_FIGURES[] =
+	"SELECT (document::jsonb -> 'figures')::text FROM yh.evaluation_snapshot"
+	" WHERE year = $1::int AND unit_id = $2::bigint AND reopened_at IS NULL";
 static const char Q_NOTE_UPSERT[] =
 	"INSERT INTO yh.reconcile_note (year, unit_id, category, rank, difference, explanation, updated_by)"
 	" VALUES ($1::int, $2::bigint, $3, $4, $5::int, $6, $7) ON CONFLICT (year, unit_id, category, rank)"
@@ -103,6 +107,39 @@ static json_t *figure_value(json_t *figs, const char *code)
 	return NULL;
 }
 
+/*
+ * A finalised year's report shows its snapshot, not today's records: the
+ * explanation then carries the finalised value beside the current one and
+ * says whether records changed since (yinhui evaluation diff lists them).
+ */
+static int add_finalised(yh_db *db, const char *year, const yh_eval_unit *u, const char *code, json_t *res,
+	yh_err *err)
+{
+	const char *p[2] = { year, u->id_txt };
+	char *txt = NULL;
+	json_t *figs, *was, *now;
+	int rc;
+
+	if (res == NULL)
+		return 0;
+	rc = yh_db_query_text(db, &txt, Q_SNAPSHOT_FIGURES, 2, p, NULL, err);
+	if (rc == YH_ENOTFOUND) {
+		yh_err_clear(err);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	figs = json_loads(txt, 0, NULL);
+	free(txt);
+	was = figure_value(figs, code);
+	now = json_object_get(res, "value");
+	json_object_set_new(res, "finalised", json_true());
+	json_object_set_new(res, "finalised_value", was ? json_incref(was) : json_null());
+	json_object_set_new(res, "changed_since_finalised", json_boolean(!(was && now ? json_equal(was, now) : was == now)));
+	json_decref(figs);
+	return 0;
+}
+
 int yh_eval_explain(yh_db *db, const yh_actor *a, int year, const char *unit, const char *code,
 	char **out, yh_err *err)
 {
@@ -166,6 +203,9 @@ int yh_eval_explain(yh_db *db, const yh_actor *a, int year, const char *unit, co
 	res = json_pack("{s:s,s:s?,s:s?,s:O?,s:i,s:s,s:o}", "code", fcode, "indicator", indicator, "label", label,
 		"value", figure_value(figs, fcode), "year", year, "unit", u.code,
 		"records", json_loads(records, JSON_DECODE_ANY, NULL));
+	rc = add_finalised(db, y, &u, fcode, res, err);
+	if (rc != 0)
+		goto done;
 emit:
 	*out = res ? json_dumps(res, JSON_COMPACT) : NULL;
 	if (*out == NULL)

@@ -1,7 +1,7 @@
 /*
  * A year other than the seed's, set up as a finance clerk would (template,
- * budget, no SQL): a year whose budget is not entered yet, and the reports'
- * wording for it.
+ * budget, no SQL): a year whose budget is not entered yet, the reports'
+ * wording, and explaining a figure once the year is finalised.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "support.h"
+#include "yinhui/activity.h"
 #include "yinhui/budget.h"
 #include "yinhui/evaluation.h"
 #include "yinhui/indicator.h"
@@ -163,12 +164,47 @@ static void test_text_money_in_yuan(void)
 	free(out);
 }
 
+/* Explaining a figure of a finalised year shows the finalised value beside today's. */
+static void test_explain_finalised(void)
+{
+	yh_fields *f = yh_t_fields("type", "study_session", "title", "定稿后补录", "held_on", "2024-06-01",
+		"unit", "bureau", NULL);
+	char *out = NULL;
+	json_t *res;
+	yh_err err;
+
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL_FATAL(yh_eval_explain(T.db, &T.clerk, Y, NULL, "D5.3.3", &out, &err), 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "finalised"));
+	free(out);
+	CU_ASSERT_EQUAL_FATAL(yh_eval_finalise(T.db, &T.approver, Y, NULL, &out, &err), 0);
+	free(out);
+	CU_ASSERT_EQUAL_FATAL(yh_activity_add(T.db, &T.clerk, f, &out, &err), 0);
+	free(out);
+	yh_fields_free(f);
+	CU_ASSERT_EQUAL_FATAL(yh_eval_explain(T.db, &T.clerk, Y, NULL, "D5.3.3", &out, &err), 0);
+	res = json_loads(out, 0, NULL);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(res, "value")), 1);
+	CU_ASSERT(json_is_true(json_object_get(res, "finalised")));
+	CU_ASSERT(json_is_integer(json_object_get(res, "finalised_value")));
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(res, "finalised_value")), 0);
+	CU_ASSERT(json_is_true(json_object_get(res, "changed_since_finalised")));
+	json_decref(res);
+	free(out);
+	CU_ASSERT_EQUAL_FATAL(yh_eval_explain(T.db, &T.clerk, Y, NULL, "budget.carryover_change_rate", &out, &err), 0);
+	res = json_loads(out, 0, NULL);
+	CU_ASSERT(json_is_false(json_object_get(res, "changed_since_finalised")));
+	json_decref(res);
+	free(out);
+}
+
 static const yh_t_case cases[] = {
 	{ "a new year from the template", test_setup },
 	{ "budget not entered is missing, not n/a", test_budget_not_entered },
 	{ "reports say not entered", test_reports_say_not_entered },
 	{ "html names the text command", test_html_text_hint },
 	{ "text shows money in yuan", test_text_money_in_yuan },
+	{ "explain a finalised year", test_explain_finalised },
 	{ NULL, NULL }
 };
 
