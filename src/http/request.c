@@ -1,4 +1,5 @@
 /* What handlers read from a request and write into it, and routing (server.c runs the request). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -143,9 +144,36 @@ static int match(const char *pattern, char *path, const char **params)
 	return *p == '\0' && *s == '\0';
 }
 
+/* Methods a route table uses, in the order an Allow header lists them. */
+static const char *const allow_order[] = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", NULL };
+
+/* Writes the Allow list of the methods in mask (bit i: allow_order[i]) into r->allow. */
+static void allow_set(yh_req *r, unsigned mask)
+{
+	size_t len = 0;
+
+	r->allow[0] = '\0';
+	for (int i = 0; allow_order[i]; i++)
+		if (mask & (1u << i))
+			len += (size_t)snprintf(r->allow + len, sizeof(r->allow) - len, "%s%s", len ? ", " : "",
+				allow_order[i]);
+}
+
+static unsigned allow_bit(const char *method)
+{
+	for (int i = 0; allow_order[i]; i++)
+		if (strcmp(allow_order[i], method) == 0)
+			/* a GET route answers HEAD too */
+			return (1u << i) | (i == 0 ? 2u : 0u);
+	return 0;
+}
+
 int yh_req_route_find(yh_req *r)
 {
 	int path_seen = 0, idx = 0;
+	unsigned allowed = 0;
+	/* HEAD is GET without the body (RFC 9110 9.3.2); libmicrohttpd leaves the body out */
+	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
 
 	for (int t = 0; yh_route_tables[t]; t++) {
 		for (const yh_route *rt = yh_route_tables[t]; rt->method; rt++, idx++) {
@@ -157,14 +185,17 @@ int yh_req_route_find(yh_req *r)
 			if (!match(rt->pattern, r->pathbuf, params))
 				continue;
 			path_seen = 1;
-			if (strcmp(rt->method, r->method) != 0)
+			if (strcmp(rt->method, method) != 0) {
+				allowed |= allow_bit(rt->method);
 				continue;
+			}
 			memcpy(r->params, params, sizeof(params));
 			r->route = rt;
 			r->route_index = idx;
 			return 1;
 		}
 	}
+	allow_set(r, allowed);
 	return path_seen ? -1 : 0;
 }
 

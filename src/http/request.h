@@ -43,7 +43,9 @@ struct yh_req {
 	char *body;
 	size_t body_len, body_cap;
 	int too_big;  /* the body is dropped: 1 larger than allowed, 2 all bodies together would exceed body_memory */
+	int close_after; /* the answer closes the connection (a refusal over the connection limit) */
 	int found;
+	char allow[64]; /* the path's methods when found is -1: the 405's Allow header */
 	size_t max_body;
 	size_t discarded;
 	struct timespec start;
@@ -60,7 +62,10 @@ struct yh_req {
 	struct yh_req *next;
 };
 
-/* Finds r's route in yh_route_tables: 1 found, 0 no such path, -1 the path exists with another method. */
+/*
+ * Finds r's route in yh_route_tables: 1 found, 0 no such path, -1 the path
+ * exists with other methods (listed in r->allow). HEAD finds the GET route.
+ */
 int yh_req_route_find(yh_req *r);
 
 #endif

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -90,6 +92,16 @@ struct yh_server {
 	int heavy_peak;
 	int heavy_limit;
 	int stopping;
+	/*
+	 * Open connections. Up to opts.max_conns are served; the next
+	 * conn_reserve are accepted only to be answered 503 and closed; past
+	 * those a connection is closed at once. libmicrohttpd's own limit is
+	 * never reached: at it, it stops accepting and a client waits in the
+	 * listen queue until an idle connection times out (seconds, not an
+	 * answer).
+	 */
+	atomic_int conns;
+	int conn_reserve;
 	atomic_int in_flight;
 	/*
 	 * Bytes held by request bodies, all connections together. Bodies are
@@ -180,6 +192,42 @@ static void capture(yh_req *r, struct MHD_Connection *conn)
 		yh_uuid_new(r->request_id);
 }
 
+/* Marks, in a connection's socket context, one opened while max_conns were open. */
+static char over_limit_mark;
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+	enum MHD_ConnectionNotificationCode toe)
+{
+	yh_server *s = cls;
+
+	(void)conn;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		if (atomic_fetch_add(&s->conns, 1) >= (int)s->opts.max_conns)
+			*socket_context = &over_limit_mark;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		atomic_fetch_sub(&s->conns, 1);
+	}
+}
+
+/* Past max_conns and the reserve: closed at once, which a client sees at once (never a wait). */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	yh_server *s = cls;
+
+	(void)addr;
+	(void)addrlen;
+	return atomic_load(&s->conns) < (int)s->opts.max_conns + s->conn_reserve ? MHD_YES : MHD_NO;
+}
+
+/* Is r on a connection opened over the limit while the limit is still exceeded? */
+static int over_limit(const yh_req *r)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL && ci->socket_context == &over_limit_mark &&
+	       atomic_load(&r->srv->conns) > (int)r->srv->opts.max_conns;
+}
+
 static enum MHD_Result send_reply(yh_req *r)
 {
 	struct MHD_Response *resp;
@@ -200,6 +248,12 @@ static enum MHD_Result send_reply(yh_req *r)
 	}
 	if (r->status == 401)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+	if (r->close_after) {
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	}
+	if (r->status == 405 && r->allow[0])
+		MHD_add_response_header(resp, "Allow", r->allow); /* RFC 9110 15.5.6: a 405 says what is allowed */
 	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -375,6 +429,13 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		capture(r, conn);
 		*req_cls = r;
 		atomic_fetch_add(&s->in_flight, 1);
+		if (over_limit(r)) {
+			reply_now(r, YH_EUNAVAILABLE, NULL, "too many connections; retry shortly");
+			r->close_after = 1;
+			r->state = RS_DONE;
+			log_request(r);
+			return send_reply(r);
+		}
 		r->found = yh_req_route_find(r);
 		r->max_body = (r->found > 0 && (r->route->flags & YH_ROUTE_UPLOAD)) ? s->opts.max_upload : s->opts.max_body;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -385,7 +446,15 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 			 * reset. A body within the discard bound is read and dropped
 			 * first; only a huge one is refused before a byte of it.
 			 */
-			if (strtoull(cl, NULL, 10) <= discard_bound(r->max_body)) {
+			const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+			/*
+			 * A client that sent "Expect: 100-continue" waits for our
+			 * word before sending the body (curl does for large
+			 * bodies): it gets the 413 instead of a 100 Continue that
+			 * would make it upload what is then thrown away.
+			 */
+			if (strtoull(cl, NULL, 10) <= discard_bound(r->max_body) &&
+			    (expect == NULL || strcasecmp(expect, "100-continue") != 0)) {
 				r->too_big = 1;
 				return MHD_YES;
 			}
@@ -575,7 +644,7 @@ static void run_request(yh_server *s, yh_req *r, yh_db **dbp)
 	 * inside an Idempotency-Key transaction): resolve every token afresh.
 	 * A login (POST /api/v1/session) changes no existing session.
 	 */
-	if (r->status < 300 && ((strcmp(r->method, "GET") != 0 && strncmp(r->route->pattern, "/api/v1/staff", 13) == 0) ||
+	if (r->status < 300 && ((req_queue(r) == Q_CHANGE && strncmp(r->route->pattern, "/api/v1/staff", 13) == 0) ||
 		    (strcmp(r->method, "DELETE") == 0 && strcmp(r->route->pattern, "/api/v1/session") == 0)))
 		yh_session_changed();
 done:
@@ -695,6 +764,40 @@ void yh_server_opts_default(yh_server_opts *o)
 	o->http_threads = 2;
 }
 
+/*
+ * Every connection is a file descriptor, and a process out of them stops
+ * accepting (clients then wait, unanswered). Raises the soft limit of open
+ * files to what max_conns, its reserve and the workers need, within the
+ * hard limit; if even that is too low, serves fewer connections and says so.
+ */
+static void fit_open_files(yh_server *s)
+{
+	struct rlimit rl;
+	rlim_t need, spare = (rlim_t)s->opts.workers + 64; /* database sockets, listen, epoll, logs */
+	unsigned fit;
+
+	s->conn_reserve = (int)(s->opts.max_conns / 8);
+	if (s->conn_reserve < 16)
+		s->conn_reserve = 16;
+	if (s->conn_reserve > 256)
+		s->conn_reserve = 256;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	need = (rlim_t)s->opts.max_conns + (rlim_t)s->conn_reserve + spare;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		rl.rlim_cur = (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need) ? need : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+		return;
+	fit = rl.rlim_cur > spare + 2 ? (unsigned)(rl.rlim_cur - spare) : 2;
+	s->conn_reserve = (int)(fit / 9 > 0 ? fit / 9 : 1);
+	s->opts.max_conns = fit - (unsigned)s->conn_reserve;
+	yh_log_warn("only %llu open files allowed (ulimit -n): serving at most %u connections",
+		(unsigned long long)rl.rlim_cur, s->opts.max_conns);
+}
+
 int yh_server_start(yh_server **out, const yh_server_opts *o, yh_err *err)
 {
 	yh_server *s = NULL;
@@ -703,6 +806,7 @@ int yh_server_start(yh_server **out, const yh_server_opts *o, yh_err *err)
 	const struct sockaddr *sa;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
 		MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	unsigned mhd_limit;
 	int rc = 0;
 
 	*out = NULL;
@@ -719,6 +823,9 @@ int yh_server_start(yh_server **out, const yh_server_opts *o, yh_err *err)
 	if (s->read_limit > s->opts.workers)
 		s->read_limit = s->opts.workers;
 	s->heavy_limit = s->read_limit > 1 ? s->read_limit / 2 : 1;
+	if (s->opts.max_conns < 1)
+		s->opts.max_conns = 1;
+	fit_open_files(s);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_init(&s->session_mu, NULL);
 	memset(&sin, 0, sizeof(sin));
@@ -758,11 +865,18 @@ int yh_server_start(yh_server **out, const yh_server_opts *o, yh_err *err)
 		}
 		s->nthreads = i + 1;
 	}
-	s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_access, s,
+	/*
+	 * libmicrohttpd splits its limit between the pool's threads and a
+	 * thread at its share stops accepting: twice ours keeps every share
+	 * above what on_accept lets in.
+	 */
+	mhd_limit = 2 * (s->opts.max_conns + (unsigned)s->conn_reserve);
+	s->mhd = MHD_start_daemon(flags, 0, on_accept, s, on_access, s,
 		MHD_OPTION_SOCK_ADDR, sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->http_threads > 0 ? o->http_threads : 2),
-		MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_conns,
+		MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, mhd_limit,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
@@ -775,7 +889,8 @@ done:
 	if (rc != 0) {
 		yh_server_stop(s, 0);
 	} else {
-		current_server = s;
+		if (current_server == NULL) /* the first one: a test may start a second beside it */
+			current_server = s;
 		*out = s;
 	}
 	return rc;
@@ -792,6 +907,8 @@ void yh_server_stop(yh_server *s, int grace_s)
 {
 	if (s == NULL)
 		return;
+	if (current_server == s)
+		current_server = NULL;
 	if (s->mhd != NULL) {
 		MHD_socket sock = MHD_quiesce_daemon(s->mhd);
 		/* finish what was accepted: wait for in-flight requests to drain */

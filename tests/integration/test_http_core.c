@@ -1,7 +1,14 @@
 /* The daemon in-process over HTTP: health, login, errors, limits, idempotency. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "support.h"
 #include "yinhui/server.h"
@@ -251,6 +258,198 @@ static void test_port_in_use(void)
 		yh_server_stop(second, 0);
 }
 
+
+/* A raw connection to port on 127.0.0.1 (reads give up after 10 s), or -1. */
+static int dial(int port)
+{
+	struct sockaddr_in sa;
+	struct timeval tv = { 10, 0 };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static const char *header_of(const char *answer, const char *name);
+
+/*
+ * Sends req on fd (none when NULL) and reads one answer into buf
+ * (NUL-terminated): up to the end of its body, or until the server closes.
+ * Returns the bytes read, or -1 with errno (EAGAIN: no answer at all
+ * within the receive timeout).
+ */
+static ssize_t exchange(int fd, const char *req, char *buf, size_t n)
+{
+	size_t got = 0;
+	ssize_t k = 0;
+	int head = req != NULL && strncmp(req, "HEAD ", 5) == 0;
+
+	buf[0] = '\0';
+	if (fd < 0 || (req != NULL && write(fd, req, strlen(req)) != (ssize_t)strlen(req)))
+		return -1;
+	while (got + 1 < n && (k = read(fd, buf + got, n - 1 - got)) > 0) {
+		const char *end, *cl;
+		got += (size_t)k;
+		buf[got] = '\0';
+		end = strstr(buf, "\r\n\r\n");
+		if (end == NULL)
+			continue;
+		cl = header_of(buf, "Content-Length");
+		if (head || (cl != NULL && got >= (size_t)(end + 4 - buf) + strtoul(cl, NULL, 10)))
+			break;
+	}
+	return got == 0 && k < 0 ? -1 : (ssize_t)got;
+}
+
+/* A header's value in a raw answer (static buffer), or NULL. */
+static const char *header_of(const char *answer, const char *name)
+{
+	static char val[256];
+	const char *end = strstr(answer, "\r\n\r\n");
+	size_t n = strlen(name);
+
+	for (const char *p = strstr(answer, "\r\n"); p && (!end || p < end); p = strstr(p + 2, "\r\n"))
+		if (strncasecmp(p + 2, name, n) == 0 && p[2 + n] == ':') {
+			const char *v = p + 3 + n, *e;
+			while (*v == ' ')
+				v++;
+			e = strstr(v, "\r\n");
+			snprintf(val, sizeof(val), "%.*s", (int)(e ? e - v : (long)strlen(v)), v);
+			return val;
+		}
+	return NULL;
+}
+
+/* HEAD answers as GET does without the body; a 405 names the methods the path has. */
+static void test_head_and_allow(void)
+{
+	char buf[8192], req[512];
+	int fd;
+
+	fd = dial(T.port);
+	CU_ASSERT(exchange(fd, "HEAD /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
+	close(fd);
+	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 200 ", 13), 0);
+	CU_ASSERT_STRING_EQUAL(strstr(buf, "\r\n\r\n") ? strstr(buf, "\r\n\r\n") : "-", "\r\n\r\n"); /* no body */
+	snprintf(req, sizeof(req), "HEAD /api/v1/units HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n"
+		"Connection: close\r\n\r\n", yh_t_token("admin"));
+	fd = dial(T.port);
+	CU_ASSERT(exchange(fd, req, buf, sizeof(buf)) > 0);
+	close(fd);
+	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 200 ", 13), 0);
+	CU_ASSERT_PTR_NOT_NULL(header_of(buf, "Content-Length"));
+	/* a method the path does not have: 405 with Allow, as JSON */
+	fd = dial(T.port);
+	CU_ASSERT(exchange(fd, "DELETE /api/v1/units HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
+	close(fd);
+	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 405 ", 13), 0);
+	CU_ASSERT_STRING_EQUAL(header_of(buf, "Allow") ? header_of(buf, "Allow") : "(none)", "GET, HEAD, POST");
+	CU_ASSERT_STRING_EQUAL(header_of(buf, "Content-Type") ? header_of(buf, "Content-Type") : "(none)",
+		"application/json; charset=utf-8");
+	/* a browser's CORS preflight: refused the same way (no cross-origin access is granted) */
+	fd = dial(T.port);
+	CU_ASSERT(exchange(fd, "OPTIONS /api/v1/units HTTP/1.1\r\nHost: t\r\nOrigin: http://elsewhere.example\r\n"
+		"Access-Control-Request-Method: GET\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
+	close(fd);
+	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 405 ", 13), 0);
+	CU_ASSERT_STRING_EQUAL(header_of(buf, "Allow") ? header_of(buf, "Allow") : "(none)", "GET, HEAD, POST");
+	CU_ASSERT_PTR_NULL(header_of(buf, "Access-Control-Allow-Origin"));
+}
+
+/* A client that waits for 100 Continue with a body over the limit gets the 413 instead. */
+static void test_expect_oversized(void)
+{
+	char buf[4096], req[512];
+	int fd;
+
+	snprintf(req, sizeof(req), "POST /api/v1/units HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n"
+		"Content-Type: application/json\r\nContent-Length: 400000\r\nExpect: 100-continue\r\n\r\n",
+		yh_t_token("admin"));
+	fd = dial(T.port);
+	CU_ASSERT(exchange(fd, req, buf, sizeof(buf)) > 0);
+	close(fd);
+	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 413 ", 13), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"too_large\""));
+}
+
+/*
+ * Past max_connections a client is told so at once: a 503 JSON error while
+ * the reserve lasts, past it a closed connection; never an answer that does
+ * not come. Then the daemon serves again.
+ */
+static void test_connection_limit(void)
+{
+	enum { LIMIT = 4, MANY = 64 };
+	yh_server_opts o;
+	yh_server *srv = NULL;
+	yh_err err;
+	int fds[MANY], n, port, fd, ok = 0;
+	char buf[4096];
+	ssize_t got;
+
+	yh_server_opts_default(&o);
+	o.port = 0;
+	o.workers = 1;
+	o.conninfo = T.conninfo;
+	o.max_conns = LIMIT;
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL_FATAL(yh_server_start(&srv, &o, &err), 0);
+	port = yh_server_port(srv);
+	/* LIMIT connections, each served once and kept open: counted before the next one comes */
+	for (n = 0; n < LIMIT; n++) {
+		fds[n] = dial(port);
+		CU_ASSERT(exchange(fds[n], "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", buf, sizeof(buf)) > 0);
+		CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 200 ", 13), 0);
+	}
+	/* one over the limit: 503 with a JSON error, and the connection closes */
+	fd = dial(port);
+	got = exchange(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", buf, sizeof(buf));
+	CU_ASSERT(got > 0);
+	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 503 ", 13), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"code\":\"unavailable\""));
+	CU_ASSERT_STRING_EQUAL(header_of(buf, "Connection") ? header_of(buf, "Connection") : "(none)", "close");
+	close(fd);
+	/* the ones within the limit are served */
+	CU_ASSERT(exchange(fds[0], "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
+	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 200 ", 13), 0);
+	/* far over it (past the reserve): closed, not left waiting (EAGAIN would be the receive timeout) */
+	for (; n < MANY; n++)
+		fds[n] = dial(port);
+	fd = dial(port);
+	CU_ASSERT(fd >= 0);
+	errno = 0;
+	got = exchange(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", buf, sizeof(buf));
+	CU_ASSERT(got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ||
+		  (got > 0 && strncmp(buf, "HTTP/1.1 503 ", 13) == 0));
+	if (fd >= 0)
+		close(fd);
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	/* and it serves again once they are gone (the closes reach it asynchronously) */
+	for (int i = 0; i < 100 && !ok; i++) {
+		fd = dial(port);
+		got = exchange(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf));
+		ok = got > 0 && strncmp(buf, "HTTP/1.1 200 ", 13) == 0;
+		if (fd >= 0)
+			close(fd);
+		if (!ok)
+			usleep(50000);
+	}
+	CU_ASSERT(ok);
+	yh_server_stop(srv, 0);
+}
+
 static const yh_t_case cases[] = {
 	{ "healthz and readyz", test_healthz },
 	{ "login and bearer tokens", test_login_and_auth },
@@ -261,6 +460,9 @@ static const yh_t_case cases[] = {
 	{ "reads run at most read_workers at once", test_read_limit },
 	{ "password hashes at most limit at once", test_password_hash_limit },
 	{ "a port in use is refused", test_port_in_use },
+	{ "HEAD, and Allow on a 405", test_head_and_allow },
+	{ "Expect: 100-continue with a body over the limit", test_expect_oversized },
+	{ "past the connection limit: 503, then closed, never a hang", test_connection_limit },
 	{ NULL, NULL }
 };
 
