@@ -157,13 +157,14 @@ static void cover(yh_sbuf *b, json_t *doc, const char *date)
 /* The hint for a prose section not written yet: the command that writes it. */
 static void text_hint(char *out, size_t n, json_t *doc, const char *section)
 {
-	snprintf(out, n, "（未填写：yinhui evaluation text %lld --section %s --file 文件）",
-		(long long)json_integer_value(json_object_get(doc, "year")), section);
+	snprintf(out, n, "（未填写：yinhui evaluation text %lld --section %s --file 文件.txt --unit %s）",
+		(long long)json_integer_value(json_object_get(doc, "year")), section,
+		yh_eval_str(json_object_get(doc, "unit"), "code"));
 }
 
 static void basics(yh_sbuf *b, json_t *doc)
 {
-	char b1[32], b2[32], b3[32], b4[32], b5[32], hint[128];
+	char b1[32], b2[32], b3[32], b4[32], b5[32], hint[192];
 	json_t *unit = json_object_get(doc, "unit");
 
 	yh_sbuf_add(b, "<h2>一、单位基本情况</h2>\n<h3>（一）单位职能</h3>\n");
@@ -505,7 +506,7 @@ static void problems(yh_sbuf *b, json_t *doc)
 		yh_sbuf_add(b, "</p>\n");
 	}
 	if (n == 0 && text_of(doc, "measures") == NULL) {
-		char hint[128];
+		char hint[192];
 		text_hint(hint, sizeof(hint), doc, "measures");
 		paragraphs(b, NULL, hint);
 	}

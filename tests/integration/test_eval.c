@@ -719,6 +719,13 @@ static void test_reports(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "年"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "&lt;script&gt;alert(1)&lt;/script&gt;需量化 &amp; 细化"));
 	CU_ASSERT_PTR_NULL(strstr(out, "<script"));
+	/* a section not written says how to write it, with a command the CLI has */
+	{
+		char hint[160];
+		snprintf(hint, sizeof(hint), "（未填写：yinhui evaluation text %d --section functions --file 文件.txt --unit bureau）", Y + 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, hint));
+		CU_ASSERT_PTR_NULL(strstr(out, "evaluation text set"));
+	}
 	/* self-contained: nothing is fetched from elsewhere */
 	CU_ASSERT_PTR_NULL(strstr(out, "src="));
 	CU_ASSERT_PTR_NULL(strstr(out, "<link"));
