@@ -532,7 +532,10 @@ const yh_cli_cmd yh_cmds_case[] = {
 	  "Festivals come from the festival rules (春节, 中秋, 重阳, 七一, 元旦 by default, with the\n"
 	  "groups each covers); birthdays from the birthday.* settings (default 逢五逢十 from 70,\n"
 	  "every year from 100, 周岁, Gregorian). --from defaults to today. Running it again over\n"
-	  "the same window creates nothing new.\n\n"
+	  "the same window creates nothing new. Over a past window, who is owed a visit follows\n"
+	  "the roster of each day (a cadre who died after a festival is owed it, one who died\n"
+	  "before is not), visits already logged meet the obligations they fit, and what a person\n"
+	  "who has died or left since can no longer get is closed as missed.\n\n"
 	  "example: yinhui obligation generate --through 2027-03-31" },
 	{ "obligations", "generate", cmd_ob_generate, "yinhui obligations generate --through D [--from D]",
 	  "the same as 'yinhui obligation generate'",

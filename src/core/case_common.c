@@ -12,7 +12,7 @@ const char *const yh_case_occasions[] = { "重大节日", "重要生日", "重�
 const char *const yh_case_must_occasions[] = { "重大节日", "重要生日", "重病住院", "酷暑严寒", "遇到困难",
 	"临终去世", NULL };
 const char *const yh_case_modes[] = { "上门", "医院", "电话", "视频", NULL };
-const char *const yh_case_states[] = { "open", "met", "waived", "cancelled", NULL };
+const char *const yh_case_states[] = { "open", "met", "waived", "cancelled", "missed", NULL };
 const char *const yh_case_event_types[] = { "hospitalised", "serious_illness", "discharged", "hardship",
 	"weather", "death", NULL };
 

@@ -48,6 +48,7 @@ static const char Q_FIGURES[] =
 	" count(*) FILTER (WHERE state = 'met') AS met,"
 	" count(*) FILTER (WHERE state = 'met' AND met_on <= due_on) AS met_on_time,"
 	" count(*) FILTER (WHERE state = 'waived') AS waived, count(*) FILTER (WHERE state = 'open') AS still_open,"
+	" count(*) FILTER (WHERE state = 'missed') AS missed,"
 	" percentile_cont(0.5) WITHIN GROUP (ORDER BY met_on - event_on)"
 	"  FILTER (WHERE state = 'met' AND event_on IS NOT NULL) AS median FROM ob),"
 	" pl AS ("
@@ -64,6 +65,7 @@ static const char Q_FIGURES[] =
 	" 'visits.condolence_fen', (SELECT coalesce(sum(fen), 0) FROM vg),"
 	" 'obligations.opened', oa.opened, 'obligations.due', oa.due, 'obligations.met', oa.met,"
 	" 'obligations.met_on_time', oa.met_on_time, 'obligations.waived', oa.waived, 'obligations.open', oa.still_open,"
+	" 'obligations.missed', oa.missed,"
 	" 'obligations.coverage_rate', json_build_object('value',"
 	"  CASE WHEN oa.due > 0 THEN round(oa.met * 100.0 / oa.due, 2)::text END),"
 	" 'obligations.timeliness_rate', json_build_object('value',"
@@ -100,7 +102,7 @@ static const char Q_OB_RECORDS[] =
 	"  WHERE" O_WHERE
 	"  AND CASE $4::text WHEN 'due' THEN o.state <> 'waived' WHEN 'met' THEN o.state = 'met'"
 	"   WHEN 'met_on_time' THEN o.state = 'met' AND o.met_on <= o.due_on"
-	"   WHEN 'waived' THEN o.state = 'waived' WHEN 'open' THEN o.state = 'open'"
+	"   WHEN 'waived' THEN o.state = 'waived' WHEN 'open' THEN o.state = 'open' WHEN 'missed' THEN o.state = 'missed'"
 	"   WHEN 'event_met' THEN o.state = 'met' AND e.id IS NOT NULL ELSE $5::text IS NULL END"
 	"  ORDER BY o.due_on, o.id LIMIT 10000) x";
 static const char Q_PLAN_RECORDS[] =
@@ -132,6 +134,7 @@ static const figure figures[] = {
 	{ "obligations.met_on_time", Q_OB_RECORDS, "met_on_time", 0 },
 	{ "obligations.waived", Q_OB_RECORDS, "waived", 0 },
 	{ "obligations.open", Q_OB_RECORDS, "open", 0 },
+	{ "obligations.missed", Q_OB_RECORDS, "missed", 0 },
 	{ "obligations.coverage_rate", Q_OB_RECORDS, "due", 0 },
 	{ "obligations.timeliness_rate", Q_OB_RECORDS, "due", 0 },
 	{ "obligations.median_days_to_visit", Q_OB_RECORDS, "event_met", 0 },

@@ -4,6 +4,12 @@
  * important birthdays (computed per cadre in C, inserted in bulk). Both
  * insert ON CONFLICT DO NOTHING on obligation_once, so generation can run
  * again over the same window without duplicating anything.
+ *
+ * Who is owed a visit follows the roster of the day it falls due: a cadre
+ * who died or left after it is owed it, one who had already is not, and a
+ * survivor from the day the cadre died (0071). For a period that has begun,
+ * yh.obligation_catch_up() then lets visits already logged meet what they
+ * fit and closes the obligations of persons gone since as missed.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,18 +41,23 @@ static const char Q_FESTIVALS[] =
 	" d.due + $4::int, 'festival:' || r.code, r.id"
 	" FROM unnest($1::bigint[], $2::date[]) AS d(rule_id, due)"
 	" JOIN yh.festival_rule r ON r.id = d.rule_id"
-	" JOIN yh.person p ON p.deceased_on IS NULL AND p.transferred_out_on IS NULL"
+	" JOIN yh.person p ON (p.deceased_on IS NULL OR p.deceased_on > d.due)"
+	"  AND (p.transferred_out_on IS NULL OR p.transferred_out_on > d.due)"
 	"  AND ((p.kind = 'cadre' AND (r.categories IS NULL OR p.category = ANY (r.categories))"
 	"        AND (NOT r.party_members_only OR p.party_member))"
 	"   OR (p.kind = 'survivor' AND r.survivors"
-	"        AND EXISTS (SELECT 1 FROM yh.person c WHERE c.id = p.cadre_id AND c.deceased_on IS NOT NULL)))"
+	"        AND EXISTS (SELECT 1 FROM yh.person c WHERE c.id = p.cadre_id AND c.deceased_on <= d.due)))"
 	" WHERE ($3::bigint IS NULL OR p.unit_id = ANY (yh.subtree($3::bigint)))"
 	" ON CONFLICT ON CONSTRAINT obligation_once DO NOTHING";
+/* cadres on the roster on some day from $4 on; the day they left, if they have */
 static const char Q_CANDIDATES[] =
-	"SELECT id, to_char(birth_date, 'YYYY-MM-DD'), unit_id FROM yh.person"
-	" WHERE kind = 'cadre' AND deceased_on IS NULL AND transferred_out_on IS NULL"
+	"SELECT id, to_char(birth_date, 'YYYY-MM-DD'), unit_id, least(deceased_on, transferred_out_on)::text"
+	" FROM yh.person WHERE kind = 'cadre'"
+	" AND (deceased_on IS NULL OR deceased_on > $4::date) AND (transferred_out_on IS NULL OR transferred_out_on > $4::date)"
 	" AND birth_date <= $1::date - make_interval(years => $2::int)"
 	" AND ($3::bigint IS NULL OR unit_id = ANY (yh.subtree($3::bigint)))";
+static const char Q_CATCH_UP[] =
+	"SELECT met, missed FROM yh.obligation_catch_up($1::date, $2::date, $3::bigint, $4)";
 static const char Q_BIRTHDAYS[] =
 	"INSERT INTO yh.obligation (person_id, unit_id, occasion, title, due_on, window_start, window_end, source)"
 	" SELECT b.person_id, b.unit_id, '重要生日', b.age || $4, b.due, b.due - $5::int, b.due + $6::int, 'birthday'"
@@ -279,8 +290,8 @@ static int gen_birthdays(yh_db *db, yh_date from, yh_date through, const char *s
 	yh_bday_rule rule;
 	yh_rows *cand = NULL;
 	bday_batch b = { 0 };
-	char through_txt[YH_DATE_BUFSZ], minage[16];
-	const char *p[3], *extra[3];
+	char through_txt[YH_DATE_BUFSZ], from_txt[YH_DATE_BUFSZ], minage[16];
+	const char *p[4], *extra[3];
 	int fy, ty, rc;
 
 	*n = 0;
@@ -292,10 +303,12 @@ static int gen_birthdays(yh_db *db, yh_date from, yh_date through, const char *s
 	yh_date_format(through_txt, sizeof(through_txt), through, NULL);
 	/* 虚岁 and lunar birthdays run up to two years ahead of 周岁 */
 	snprintf(minage, sizeof(minage), "%d", bday_min_age(&rule) > 2 ? bday_min_age(&rule) - 2 : 0);
+	yh_date_format(from_txt, sizeof(from_txt), from, NULL);
 	p[0] = through_txt;
 	p[1] = minage;
 	p[2] = scope;
-	rc = yh_db_query(db, &cand, Q_CANDIDATES, 3, p, err);
+	p[3] = from_txt;
+	rc = yh_db_query(db, &cand, Q_CANDIDATES, 4, p, err);
 	if (rc != 0)
 		return rc;
 	extra[0] = rule.age_basis == YH_AGE_XUSUI ? "岁(虚岁)生日" : "岁生日";
@@ -303,8 +316,13 @@ static int gen_birthdays(yh_db *db, yh_date from, yh_date through, const char *s
 	extra[2] = yh_rows_value(s, 0, 7);
 	batch_reset(&b);
 	for (size_t i = 0; i < yh_rows_count(cand) && rc == 0; i++) {
-		const char *bd = yh_rows_value(cand, i, 1);
+		const char *bd = yh_rows_value(cand, i, 1), *gone = yh_rows_value(cand, i, 3);
 		int by = atoi(bd), bm = atoi(bd + 5), bdd = atoi(bd + 8);
+		yh_date left = through + 1;
+
+		/* from the day the cadre died or left, no birthday is owed */
+		if (gone != NULL && yh_date_parse(&left, gone, NULL) != 0)
+			left = through + 1;
 
 		for (int y = fy > by ? fy : by; y <= ty && rc == 0; y++) {
 			yh_bday bday;
@@ -313,7 +331,8 @@ static int gen_birthdays(yh_db *db, yh_date from, yh_date through, const char *s
 			/* a birth outside the lunar table has no lunar birthday: skipped */
 			if (yh_bday_in_year(&bday, &rule, by, bm, bdd, y, NULL) != 0 || !bday.found || !bday.important)
 				continue;
-			if (yh_date_from_ymd(&dt, y, bday.month, bday.day, NULL) != 0 || dt < from || dt > through)
+			if (yh_date_from_ymd(&dt, y, bday.month, bday.day, NULL) != 0 || dt < from || dt > through ||
+			    dt >= left)
 				continue;
 			sb_elem(&b.pid, "%lld", atoll(yh_rows_value(cand, i, 0)));
 			sb_elem(&b.unit, "%lld", atoll(yh_rows_value(cand, i, 2)));
@@ -343,6 +362,7 @@ int yh_obligation_generate(yh_db *db, const yh_actor *a, const yh_fields *in, ch
 	char buf[24], ftxt[YH_DATE_BUFSZ], ttxt[YH_DATE_BUFSZ], res[256];
 	const char *scope;
 	long nf = 0, nb = 0;
+	yh_rows *caught = NULL;
 	int fy, ty, rc, in_tx = 0;
 
 	*out = NULL;
@@ -382,10 +402,14 @@ int yh_obligation_generate(yh_db *db, const yh_actor *a, const yh_fields *in, ch
 		rc = gen_festivals(db, from, through, scope, yh_rows_value(s, 0, 7), &nf, err);
 	if (rc == 0)
 		rc = gen_birthdays(db, from, through, scope, s, &nb, err);
+	if (rc == 0) {
+		const char *p[4] = { ftxt, ttxt, scope, a->username };
+		rc = yh_db_query(db, &caught, Q_CATCH_UP, 4, p, err);
+	}
 	if (rc != 0)
 		goto done;
-	snprintf(res, sizeof(res), "{\"from\":\"%s\",\"through\":\"%s\",\"festival\":%ld,\"birthday\":%ld}",
-		ftxt, ttxt, nf, nb);
+	snprintf(res, sizeof(res), "{\"from\":\"%s\",\"through\":\"%s\",\"festival\":%ld,\"birthday\":%ld,"
+		"\"met\":%s,\"missed\":%s}", ftxt, ttxt, nf, nb, yh_rows_value(caught, 0, 0), yh_rows_value(caught, 0, 1));
 	rc = yh_audit(db, a, "obligation.generate", "obligation", NULL, NULL, res, err);
 	if (rc == 0 && (*out = strdup(res)) == NULL)
 		rc = yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
@@ -399,6 +423,7 @@ done:
 		free(*out);
 		*out = NULL;
 	}
+	yh_rows_free(caught);
 	yh_rows_free(s);
 	yh_values_free(v);
 	return rc;
