@@ -241,6 +241,11 @@ static void table_sheet(lxw_workbook *wb, json_t *doc, lxw_format *bold, lxw_for
 	worksheet_set_column(ws, 8, 10, 10, NULL);
 	worksheet_set_column(ws, 11, 12, 30, NULL);
 	worksheet_freeze_panes(ws, ROW_HEADER + 1, 0);
+	/* printed as the report is filed: A4 landscape, all 13 columns on a page's width, the header on every page */
+	worksheet_set_paper(ws, 9);
+	worksheet_set_landscape(ws);
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_repeat_rows(ws, ROW_HEADER, ROW_HEADER);
 }
 
 int yh_eval_render_xlsx(json_t *doc, char **out, size_t *len, yh_err *err)
@@ -329,13 +334,14 @@ int yh_eval_render_csv(json_t *doc, char **out, size_t *len, yh_err *err)
 		}
 		yh_sbuf_add(&b, "\r\n");
 	}
+	/* 合计: points under 分值, the score under 得分; the grade on a row of its own, under 得分 too */
 	yh_sbuf_add(&b, "合计,,,,");
 	csv_field(&b, yh_eval_str(total, "points"), 1);
 	yh_sbuf_add(&b, ",,,,,,");
 	csv_field(&b, jstr(total, "score") ? jstr(total, "score") : "", 1);
-	yh_sbuf_add(&b, ",");
+	yh_sbuf_add(&b, ",,\r\n评价等级,,,,,,,,,,");
 	csv_field(&b, jstr(total, "grade") ? jstr(total, "grade") : "", 0);
-	yh_sbuf_add(&b, ",\r\n");
+	yh_sbuf_add(&b, ",,\r\n");
 	rc = yh_sbuf_take(&b, out, err);
 	*len = *out ? strlen(*out) : 0;
 	return rc;

@@ -768,7 +768,13 @@ static void test_reports(void)
 	/* the 自评表 keeps the header on row 7 and the total in B4 */
 	CU_ASSERT_PTR_NOT_NULL(sheet && strstr(sheet, "<c r=\"B4\""));
 	CU_ASSERT_PTR_NOT_NULL(sheet && strstr(sheet, "<row r=\"7\""));
+	/* printed on A4 landscape, one page wide, the header row on every page */
+	CU_ASSERT_PTR_NOT_NULL(sheet && strstr(sheet, "<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\""));
+	CU_ASSERT_PTR_NOT_NULL(sheet && strstr(sheet, "<pageSetUpPr fitToPage=\"1\"/>"));
 	free(sheet);
+	book = unzip_entry((unsigned char *)out, len, "xl/workbook.xml");
+	CU_ASSERT_PTR_NOT_NULL(book && strstr(book, "_xlnm.Print_Titles"));
+	free(book);
 	f = fopen("/tmp/yinhui-test-eval.xlsx", "wb");
 	if (f) {
 		fwrite(out, 1, len, f);
@@ -778,6 +784,26 @@ static void test_reports(void)
 	CU_ASSERT_EQUAL(yh_eval_render(T.db, &T.auditor, Y + 1, "bureau", "csv", &out, &len, &ctype, &err), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "代码,一级指标,二级指标,三级指标,分值"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "D2.1.3,,,政府采购执行率,5.00"));
+	/* 13 columns on every row: the total's score under 得分 (11th), the grade on its own row under it */
+	{
+		json_t *doc = NULL;
+		char *ev = NULL, want[96];
+		CU_ASSERT_EQUAL(yh_eval_show(T.db, &T.auditor, Y + 1, "bureau", &ev, &err), 0);
+		doc = ev ? json_loads(ev, 0, NULL) : NULL;
+		snprintf(want, sizeof(want), "\r\n评价等级,,,,,,,,,,%s,,\r\n",
+			json_string_value(json_object_get(json_object_get(doc, "total"), "grade")));
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "\r\n合计,,,,"));
+		for (const char *line = strstr(out, "代码,"); line && *line; line = strstr(line, "\r\n") ? strstr(line, "\r\n") + 2 : NULL) {
+			int commas = 0;
+			for (const char *c = line; *c && *c != '\r'; c++)
+				commas += *c == ',';
+			if (*line && strchr(line, '"') == NULL)
+				CU_ASSERT_EQUAL(commas, 12);
+		}
+		json_decref(doc);
+		free(ev);
+	}
 	free(out);
 	CU_ASSERT_EQUAL(yh_eval_render(T.db, &T.auditor, Y + 1, "bureau", "text", &out, &len, &ctype, &err), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "总分"));
