@@ -402,6 +402,18 @@ static void enqueue(yh_server *s, yh_req *r)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/* The methods of RFC 9110 and PATCH; any other gets 501. */
+static int known_method(const char *m)
+{
+	static const char *const known[] = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
+		"CONNECT", NULL };
+
+	for (int i = 0; known[i]; i++)
+		if (strcmp(m, known[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
 	const char *method, const char *version, const char *upload_data,
 	size_t *upload_data_size, void **req_cls)
@@ -518,7 +530,13 @@ dropped:
 	}
 	/* the whole request is here */
 	found = r->found;
-	if (found == 0) {
+	if (!known_method(r->method)) {
+		/* RFC 9110 15.6.2: a method the server does not recognise is 501, not 405 */
+		yh_err e;
+		yh_err_clear(&e);
+		yh_err_set(&e, YH_EBADREQ, NULL, "method %s is not implemented", r->method);
+		yh_reply_data(r, 501, yh_http_error_body(&e, r->request_id), 0, "application/json; charset=utf-8", NULL);
+	} else if (found == 0) {
 		reply_now(r, YH_ENOTFOUND, NULL, "no such endpoint");
 	} else if (found < 0) {
 		yh_err e;

@@ -330,7 +330,7 @@ static const char *header_of(const char *answer, const char *name)
 	return NULL;
 }
 
-/* HEAD answers as GET does without the body; a 405 names the methods the path has. */
+/* HEAD answers as GET does without the body; a 405 names the methods the path has; an unknown method is 501. */
 static void test_head_and_allow(void)
 {
 	char buf[8192], req[512];
@@ -364,6 +364,12 @@ static void test_head_and_allow(void)
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 405 ", 13), 0);
 	CU_ASSERT_STRING_EQUAL(header_of(buf, "Allow") ? header_of(buf, "Allow") : "(none)", "GET, HEAD, POST");
 	CU_ASSERT_PTR_NULL(header_of(buf, "Access-Control-Allow-Origin"));
+	/* a method no server knows: 501, as JSON, wherever it is sent */
+	fd = dial(T.port);
+	CU_ASSERT(exchange(fd, "FOO /api/v1/units HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
+	close(fd);
+	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 501 ", 13), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"method FOO is not implemented\""));
 }
 
 /* A client that waits for 100 Continue with a body over the limit gets the 413 instead. */
