@@ -629,6 +629,15 @@ static void test_branch_allowance(void)
 	CU_ASSERT_EQUAL(post(x, bb, "书记", "2022-03-01", NULL), YH_ECONFLICT);
 	pt_enrol(&T.clerk, "sec2", a, "2021-01-01", "6222000077778888", NULL);
 	pt_enrol(&T.clerk, "sec2", bb, "2021-01-01", "6222000077779999", NULL);
+	/* 丙: 书记 of Z all year but transferred out on 1 October: paid January to October, not to December */
+	{
+		const char *c = pt_person("丙书记", "cadre", "退休", "bureau", NULL, NULL);
+		const char *z = add_branch("试点三支部", "支部", "bureau");
+		char st[6];
+		CU_ASSERT_EQUAL(post(z, c, "书记", "2021-01-01", NULL), 0);
+		pt_enrol(&T.clerk, "sec2", c, "2021-01-01", "6222000077770000", NULL);
+		CU_ASSERT_EQUAL(yh_t_sql("UPDATE yh.person SET transferred_out_on = '2022-10-01' WHERE name = '丙书记'", st), 0);
+	}
 	{
 		yh_fields *f = yh_t_fields("programme", "sec2", "year", "2022", NULL);
 		yh_err_clear(&err);
@@ -640,9 +649,11 @@ static void test_branch_allowance(void)
 	CU_ASSERT_STRING_EQUAL(item(out, "甲书记", "months"), "12");
 	CU_ASSERT_STRING_EQUAL(item(out, "甲书记", "enrolled"), "true");
 	CU_ASSERT_PTR_NOT_NULL(strstr(item(out, "甲书记", "detail"), "委员"));
+	CU_ASSERT_STRING_EQUAL(item(out, "丙书记", "months"), "10");
+	CU_ASSERT_STRING_EQUAL(item(out, "丙书记", "amount"), "\"3000.00\"");
 	free(out);
 	b = pt_generate(&T.clerk, "sec2", "2022", 0);
-	CU_ASSERT_STRING_EQUAL(pt_batch(b, "total"), "6930.00");
+	CU_ASSERT_STRING_EQUAL(pt_batch(b, "total"), "9930.00");
 	/* the registry: term overdue, current secretary, committee size */
 	yh_err_clear(&err);
 	CU_ASSERT_EQUAL(yh_branch_get(T.db, &T.auditor, x, &out, &err), 0);
