@@ -819,6 +819,35 @@ static void test_roster_of_the_day(void)
 		"重大节日 missed, 重病住院 missed, 临终去世 open, 遇到困难 cancelled");
 }
 
+/* A cadre who moves takes the open obligations along; the met ones stay with the unit that met them (0073). */
+static void test_move_keeps_history(void)
+{
+	const char *who = case_cadre("chikan", "冯守义", "1931-09-09", "退休");
+	const char *p[1] = { who };
+	char *figs = NULL;
+	yh_err err;
+	int rc;
+	long met_before;
+
+	free(case_event(&T.cw_a, "hospitalised", who, case_day(-3), &rc, &err));
+	CU_ASSERT_EQUAL(rc, 0);
+	case_visit(&T.cw_a, who, case_q("SELECT to_char(now() - interval '2 days', 'YYYY-MM-DD\"T\"HH24:MI')", 0, NULL),
+		"重病住院", "医院", &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	free(case_event(&T.cw_a, "hardship", who, case_today(), &rc, &err));
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_EQUAL_FATAL(yh_case_figures(T.db, &T.admin, case_day(-3), case_day(30), "chikan", &figs, &err), 0);
+	met_before = atol(case_fig(figs, "obligations.met", NULL));
+	free(figs);
+	case_set(who, "unit_id = (SELECT id FROM yh.unit WHERE code = 'xiashan')");
+	CU_ASSERT_STRING_EQUAL(case_q("SELECT string_agg(o.occasion || ' ' || o.state || ' ' || u.code, ', ' ORDER BY o.due_on)"
+		" FROM yh.obligation o JOIN yh.person p ON p.id = o.person_id JOIN yh.unit u ON u.id = o.unit_id"
+		" WHERE p.uid = $1::uuid", 1, p), "重病住院 met chikan, 遇到困难 open xiashan");
+	CU_ASSERT_EQUAL_FATAL(yh_case_figures(T.db, &T.admin, case_day(-3), case_day(30), "chikan", &figs, &err), 0);
+	CU_ASSERT_EQUAL(atol(case_fig(figs, "obligations.met", NULL)), met_before);
+	free(figs);
+}
+
 static const yh_t_case cases[] = {
 	{ "care plan revisions, measures, scope", test_plan_revisions },
 	{ "plan review interval from settings", test_plan_review_setting },
@@ -833,6 +862,7 @@ static const yh_t_case cases[] = {
 	{ "extreme weather for the vulnerable", test_weather },
 	{ "person tally in step", test_tally_in_step },
 	{ "obligations follow the roster of the day", test_roster_of_the_day },
+	{ "a move takes open obligations, leaves the met", test_move_keeps_history },
 	{ NULL, NULL }
 };
 
