@@ -171,27 +171,9 @@ static void test_login_hostile(void)
 	}
 }
 
-static int dial_port(int port)
-{
-	struct sockaddr_in sa;
-	struct timeval tv = { 10, 0 };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static int dial(void)
 {
-	return dial_port(T.port);
+	return yh_t_dial(T.port);
 }
 
 /* An upload of n bytes of CSV to port; the status of the answer, -1 if none. */
@@ -199,7 +181,7 @@ static int upload(int port, size_t n)
 {
 	char head[160], buf[64];
 	char *body = malloc(n);
-	int fd = dial_port(port), status = -1;
+	int fd = yh_t_dial(port), status = -1;
 	ssize_t got;
 
 	if (fd >= 0 && body != NULL) {
@@ -242,7 +224,7 @@ static void test_body_memory(void)
 	yh_err_clear(&err);
 	CU_ASSERT_EQUAL_FATAL(yh_server_start(&srv, &o, &err), 0);
 	port = yh_server_port(srv);
-	fd = dial_port(port);
+	fd = yh_t_dial(port);
 	CU_ASSERT(fd >= 0);
 	if (fd >= 0) {
 		int n = snprintf(part, sizeof(part), "POST /api/v1/cadres/import HTTP/1.1\r\nHost: x\r\n"

@@ -259,27 +259,6 @@ static void test_port_in_use(void)
 }
 
 
-/* A raw connection to port on 127.0.0.1 (reads give up after 10 s), or -1. */
-static int dial(int port)
-{
-	struct sockaddr_in sa;
-	struct timeval tv = { 10, 0 };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static const char *header_of(const char *answer, const char *name);
 
 /*
@@ -336,20 +315,20 @@ static void test_head_and_allow(void)
 	char buf[8192], req[512];
 	int fd;
 
-	fd = dial(T.port);
+	fd = yh_t_dial(T.port);
 	CU_ASSERT(exchange(fd, "HEAD /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
 	close(fd);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 200 ", 13), 0);
 	CU_ASSERT_STRING_EQUAL(strstr(buf, "\r\n\r\n") ? strstr(buf, "\r\n\r\n") : "-", "\r\n\r\n"); /* no body */
 	snprintf(req, sizeof(req), "HEAD /api/v1/units HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n"
 		"Connection: close\r\n\r\n", yh_t_token("admin"));
-	fd = dial(T.port);
+	fd = yh_t_dial(T.port);
 	CU_ASSERT(exchange(fd, req, buf, sizeof(buf)) > 0);
 	close(fd);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 200 ", 13), 0);
 	CU_ASSERT_PTR_NOT_NULL(header_of(buf, "Content-Length"));
 	/* a method the path does not have: 405 with Allow, as JSON */
-	fd = dial(T.port);
+	fd = yh_t_dial(T.port);
 	CU_ASSERT(exchange(fd, "DELETE /api/v1/units HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
 	close(fd);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 405 ", 13), 0);
@@ -357,7 +336,7 @@ static void test_head_and_allow(void)
 	CU_ASSERT_STRING_EQUAL(header_of(buf, "Content-Type") ? header_of(buf, "Content-Type") : "(none)",
 		"application/json; charset=utf-8");
 	/* a browser's CORS preflight: refused the same way (no cross-origin access is granted) */
-	fd = dial(T.port);
+	fd = yh_t_dial(T.port);
 	CU_ASSERT(exchange(fd, "OPTIONS /api/v1/units HTTP/1.1\r\nHost: t\r\nOrigin: http://elsewhere.example\r\n"
 		"Access-Control-Request-Method: GET\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
 	close(fd);
@@ -365,7 +344,7 @@ static void test_head_and_allow(void)
 	CU_ASSERT_STRING_EQUAL(header_of(buf, "Allow") ? header_of(buf, "Allow") : "(none)", "GET, HEAD, POST");
 	CU_ASSERT_PTR_NULL(header_of(buf, "Access-Control-Allow-Origin"));
 	/* a method no server knows: 501, as JSON, wherever it is sent */
-	fd = dial(T.port);
+	fd = yh_t_dial(T.port);
 	CU_ASSERT(exchange(fd, "FOO /api/v1/units HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
 	close(fd);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 501 ", 13), 0);
@@ -381,7 +360,7 @@ static void test_expect_oversized(void)
 	snprintf(req, sizeof(req), "POST /api/v1/units HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n"
 		"Content-Type: application/json\r\nContent-Length: 400000\r\nExpect: 100-continue\r\n\r\n",
 		yh_t_token("admin"));
-	fd = dial(T.port);
+	fd = yh_t_dial(T.port);
 	CU_ASSERT(exchange(fd, req, buf, sizeof(buf)) > 0);
 	close(fd);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 413 ", 13), 0);
@@ -413,12 +392,12 @@ static void test_connection_limit(void)
 	port = yh_server_port(srv);
 	/* LIMIT connections, each served once and kept open: counted before the next one comes */
 	for (n = 0; n < LIMIT; n++) {
-		fds[n] = dial(port);
+		fds[n] = yh_t_dial(port);
 		CU_ASSERT(exchange(fds[n], "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", buf, sizeof(buf)) > 0);
 		CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 200 ", 13), 0);
 	}
 	/* one over the limit: 503 with a JSON error, and the connection closes */
-	fd = dial(port);
+	fd = yh_t_dial(port);
 	got = exchange(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", buf, sizeof(buf));
 	CU_ASSERT(got > 0);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 503 ", 13), 0);
@@ -430,8 +409,8 @@ static void test_connection_limit(void)
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 200 ", 13), 0);
 	/* far over it (past the reserve): closed, not left waiting (EAGAIN would be the receive timeout) */
 	for (; n < MANY; n++)
-		fds[n] = dial(port);
-	fd = dial(port);
+		fds[n] = yh_t_dial(port);
+	fd = yh_t_dial(port);
 	CU_ASSERT(fd >= 0);
 	errno = 0;
 	got = exchange(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", buf, sizeof(buf));
@@ -444,7 +423,7 @@ static void test_connection_limit(void)
 			close(fds[i]);
 	/* and it serves again once they are gone (the closes reach it asynchronously) */
 	for (int i = 0; i < 100 && !ok; i++) {
-		fd = dial(port);
+		fd = yh_t_dial(port);
 		got = exchange(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf));
 		ok = got > 0 && strncmp(buf, "HTTP/1.1 200 ", 13) == 0;
 		if (fd >= 0)

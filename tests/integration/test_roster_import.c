@@ -266,7 +266,7 @@ static void race(const char *file, const char *id, const char *name, const char 
 	for (;;) {
 		char *n = NULL;
 		int blocked = yh_db_query_text(watch, &n, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-			" AND query LIKE 'WITH ins AS (INSERT INTO yh.person%'", 0, NULL, NULL, &err) == 0 && n && atol(n) > 0;
+			" AND datname = current_database() AND query LIKE 'WITH ins AS (INSERT INTO yh.person%'", 0, NULL, NULL, &err) == 0 && n && atol(n) > 0;
 		free(n);
 		if (blocked || ++waited == 500)
 			break;

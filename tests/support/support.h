@@ -43,6 +43,8 @@ const char *yh_t_token(const char *username);
  * (caller frees; may pass NULL). token may be NULL. extra_header like
  * "Idempotency-Key: abc" or NULL.
  */
+/* A raw TCP connection to port on 127.0.0.1 (reads give up after 10 s), or -1. */
+int yh_t_dial(int port);
 long yh_t_http(const char *method, const char *path, const char *token, const char *json,
 	const char *extra_header, char **body);
 
