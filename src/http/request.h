@@ -44,6 +44,7 @@ struct yh_req {
 	size_t body_len, body_cap;
 	int too_big;  /* the body is dropped: 1 larger than allowed, 2 all bodies together would exceed body_memory */
 	int close_after; /* the answer closes the connection (a refusal over the connection limit) */
+	int no_host;     /* HTTP/1.1 without a Host header: 400 */
 	int found;
 	char allow[64]; /* the path's methods when found is -1: the 405's Allow header */
 	size_t max_body;

@@ -423,7 +423,6 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 	const char *cl;
 	int found;
 
-	(void)version;
 	if (r == NULL) {
 		r = calloc(1, sizeof(*r));
 		if (r == NULL)
@@ -448,6 +447,9 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 			log_request(r);
 			return send_reply(r);
 		}
+		/* RFC 9112 3.2: an HTTP/1.1 request without a Host header is answered 400 (once it is all in) */
+		r->no_host = strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST) == NULL;
 		r->found = yh_req_route_find(r);
 		r->max_body = (r->found > 0 && (r->route->flags & YH_ROUTE_UPLOAD)) ? s->opts.max_upload : s->opts.max_body;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -530,7 +532,9 @@ dropped:
 	}
 	/* the whole request is here */
 	found = r->found;
-	if (!known_method(r->method)) {
+	if (r->no_host) {
+		reply_now(r, YH_EBADREQ, "Host", "an HTTP/1.1 request needs a Host header");
+	} else if (!known_method(r->method)) {
 		/* RFC 9110 15.6.2: a method the server does not recognise is 501, not 405 */
 		yh_err e;
 		yh_err_clear(&e);

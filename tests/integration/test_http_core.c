@@ -349,6 +349,16 @@ static void test_head_and_allow(void)
 	close(fd);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 501 ", 13), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"method FOO is not implemented\""));
+	/* HTTP/1.1 without Host: 400 naming the header; HTTP/1.0 needs none */
+	fd = yh_t_dial(T.port);
+	CU_ASSERT(exchange(fd, "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
+	close(fd);
+	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 400 ", 13), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"field\":\"Host\""));
+	fd = yh_t_dial(T.port);
+	CU_ASSERT(exchange(fd, "GET /healthz HTTP/1.0\r\n\r\n", buf, sizeof(buf)) > 0);
+	close(fd);
+	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 200 ", 13) == 0 || strncmp(buf, "HTTP/1.0 200 ", 13) == 0, 1);
 }
 
 /* A client that waits for 100 Continue with a body over the limit gets the 413 instead. */
