@@ -90,14 +90,14 @@ SELECT i, :pmin + floor(random() * :n_cadres)::bigint AS pid, random() AS r1, ra
        random() AS r4, random() AS r5
 FROM generate_series(1, :n_visits) i;
 
-INSERT INTO visit (uid, person_id, visited_at, occasion, mode, staff, condolence_fen, goods, findings,
+INSERT INTO visit (uid, person_id, unit_id, visited_at, occasion, mode, staff, condolence_fen, goods, findings,
   created_by, created_by_name, created_at)
-SELECT md5('visit:' || x.i)::uuid, x.pid, x.at, x.occasion,
+SELECT md5('visit:' || x.i)::uuid, x.pid, x.unit_id, x.at, x.occasion,
   CASE WHEN x.occasion = '重病住院' THEN '医院' WHEN x.r4 < 0.65 THEN '上门' WHEN x.r4 < 0.9 THEN '电话' ELSE '视频' END,
   ARRAY['cw_' || x.code], CASE WHEN x.occasion IN ('重大节日', '重病住院', '临终去世') THEN 50000 ELSE 0 END,
   CASE WHEN x.occasion = '重大节日' THEN '慰问品一份' END, '身体状况良好，精神愉快', x.cw, 'cw_' || x.code, x.at
 FROM (
-  SELECT g.i, g.pid, g.r4, uw.code, s.id AS cw,
+  SELECT g.i, g.pid, p.unit_id, g.r4, uw.code, s.id AS cw,
     -- a day outside the person's time on the roster is drawn again, uniformly inside it
     ((CASE WHEN cand.d BETWEEN lo.lo AND hi.hi THEN cand.d ELSE lo.lo + floor(g.r5 * (hi.hi - lo.lo + 1))::int END)
       + make_interval(hours => 9 + floor(g.r4 * 8)::int))::timestamp AT TIME ZONE 'Asia/Shanghai' AS at,

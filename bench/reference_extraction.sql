@@ -39,12 +39,12 @@ r AS (SELECT coalesce(sum(st), 0) AS st, coalesce(sum(ad), 0) AS ad, coalesce(su
 vg AS MATERIALIZED (
   SELECT occasion, mode, count(*) AS n, sum(condolence_fen) AS fen FROM visit
   WHERE visited_on BETWEEN :'d_from' AND :'d_to'
-    AND (:whole OR person_id IN (SELECT id FROM person WHERE unit_id IN (SELECT id FROM units)))
+    AND (:whole OR unit_id IN (SELECT id FROM units))
   GROUP BY occasion, mode),
 v AS (
   SELECT (SELECT coalesce(sum(n), 0) FROM vg) AS n,
          (SELECT count(DISTINCT person_id) FROM visit WHERE visited_on BETWEEN :'d_from' AND :'d_to'
-            AND (:whole OR person_id IN (SELECT id FROM person WHERE unit_id IN (SELECT id FROM units)))) AS persons,
+            AND (:whole OR unit_id IN (SELECT id FROM units))) AS persons,
          (SELECT coalesce(sum(n) FILTER (WHERE occasion = '重病住院' OR mode = '医院'), 0) FROM vg) AS illness,
          (SELECT coalesce(sum(fen), 0) FROM vg) AS condolence),
 vo AS (SELECT occasion, sum(n) AS n FROM vg GROUP BY occasion),

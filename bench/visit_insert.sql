@@ -6,8 +6,8 @@
 --     -D pmin=.. -D pmax=.. -D staff=.. DBNAME
 \set pid random(:pmin, :pmax)
 BEGIN;
-INSERT INTO yh.visit (person_id, visited_at, occasion, mode, staff, findings, created_by, created_by_name)
-  VALUES (:pid, now() - interval '1 day', '日常联系', '上门', ARRAY['cw_city1'], '精神状态良好，已了解近况', :staff, 'cw_city1')
+INSERT INTO yh.visit (person_id, unit_id, visited_at, occasion, mode, staff, findings, created_by, created_by_name)
+  VALUES (:pid, (SELECT unit_id FROM yh.person WHERE id = :pid), now() - interval '1 day', '日常联系', '上门', ARRAY['cw_city1'], '精神状态良好，已了解近况', :staff, 'cw_city1')
   RETURNING id AS vid \gset
 INSERT INTO yh.audit_log (actor_id, actor_name, request_id, action, entity, entity_id, after)
   SELECT :staff, 'cw_city1', md5(random()::text), 'visit.add', 'visit', v.uid::text, to_jsonb(v)

@@ -17,10 +17,10 @@
 /* $3: the unit subtree as an id array (yh_unit_subtree_ids), NULL for every unit */
 #define SUBTREE(col) " " col " = ANY ($3::bigint[])"
 #define IN_SCOPE " ($3::bigint[] IS NULL OR" SUBTREE("p.unit_id") ")"
-/* visits of the period in the subtree: an index-only scan of visit_on when no unit is named */
+/* visits of the period in the subtree, by the unit each was made in (0074): an index-only scan of visit_on */
 #define V_WHERE \
 	" v.visited_on BETWEEN $1::date AND $2::date" \
-	" AND ($3::bigint[] IS NULL OR v.person_id IN (SELECT p.id FROM yh.person p WHERE" SUBTREE("p.unit_id") "))"
+	" AND ($3::bigint[] IS NULL OR" SUBTREE("v.unit_id") ")"
 /* obligations due in the period (cancelled ones were never due); obligation.unit_id follows the person */
 #define O_WHERE \
 	" o.due_on BETWEEN $1::date AND $2::date AND o.state <> 'cancelled'" \

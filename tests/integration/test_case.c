@@ -819,7 +819,7 @@ static void test_roster_of_the_day(void)
 		"重大节日 missed, 重病住院 missed, 临终去世 open, 遇到困难 cancelled");
 }
 
-/* A cadre who moves takes the open obligations along; the met ones stay with the unit that met them (0073). */
+/* A cadre who moves takes the open obligations along; the met ones (0073) and the visits (0074) stay with the unit. */
 static void test_move_keeps_history(void)
 {
 	const char *who = case_cadre("chikan", "冯守义", "1931-09-09", "退休");
@@ -827,7 +827,7 @@ static void test_move_keeps_history(void)
 	char *figs = NULL;
 	yh_err err;
 	int rc;
-	long met_before;
+	long met_before, visits_before;
 
 	free(case_event(&T.cw_a, "hospitalised", who, case_day(-3), &rc, &err));
 	CU_ASSERT_EQUAL(rc, 0);
@@ -838,6 +838,8 @@ static void test_move_keeps_history(void)
 	CU_ASSERT_EQUAL(rc, 0);
 	CU_ASSERT_EQUAL_FATAL(yh_case_figures(T.db, &T.admin, case_day(-3), case_day(30), "chikan", &figs, &err), 0);
 	met_before = atol(case_fig(figs, "obligations.met", NULL));
+	visits_before = atol(case_fig(figs, "visits.count", NULL));
+	CU_ASSERT(visits_before >= 1);
 	free(figs);
 	case_set(who, "unit_id = (SELECT id FROM yh.unit WHERE code = 'xiashan')");
 	CU_ASSERT_STRING_EQUAL(case_q("SELECT string_agg(o.occasion || ' ' || o.state || ' ' || u.code, ', ' ORDER BY o.due_on)"
@@ -845,7 +847,11 @@ static void test_move_keeps_history(void)
 		" WHERE p.uid = $1::uuid", 1, p), "重病住院 met chikan, 遇到困难 open xiashan");
 	CU_ASSERT_EQUAL_FATAL(yh_case_figures(T.db, &T.admin, case_day(-3), case_day(30), "chikan", &figs, &err), 0);
 	CU_ASSERT_EQUAL(atol(case_fig(figs, "obligations.met", NULL)), met_before);
+	/* the visit stays with the unit it was made in (0074) */
+	CU_ASSERT_EQUAL(atol(case_fig(figs, "visits.count", NULL)), visits_before);
 	free(figs);
+	CU_ASSERT_STRING_EQUAL(case_q("SELECT string_agg(u.code, ',') FROM yh.visit v JOIN yh.person p ON p.id = v.person_id"
+		" JOIN yh.unit u ON u.id = v.unit_id WHERE p.uid = $1::uuid", 1, p), "chikan");
 }
 
 static const yh_t_case cases[] = {
