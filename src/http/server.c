@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,97 +21,7 @@
 #include "yinhui/staff.h"
 #include "yinhui/util.h"
 
-/*
- * Resolved bearer tokens are kept this long, so a request costs one database
- * round trip instead of two (docs/performance.md). A revocation in this
- * process takes effect at once (yh_session_generation); one made by another
- * process (the CLI) within the TTL.
- */
-#define SESSION_TTL_NS (5LL * 1000000000LL)
-#define SESSION_SLOTS 256 /* direct-mapped by token hash: bounded memory */
-
-struct session_slot {
-	unsigned char key[32]; /* BLAKE2b of the token: the token itself is never kept */
-	int64_t expires;       /* CLOCK_MONOTONIC ns; 0 = empty */
-	uint64_t generation;   /* yh_session_generation() read before the lookup that filled it */
-	yh_actor actor;
-};
-
-struct worker_slot {
-	pthread_cond_t cv;
-	int waiting;  /* on the idle stack */
-	int signaled; /* woken for work, not yet awake (counted in waking) */
-};
-
-struct worker_arg {
-	yh_server *srv;
-	int index;
-};
-
-struct yh_server {
-	struct MHD_Daemon *mhd;
-	pthread_mutex_t session_mu;
-	struct session_slot sessions[SESSION_SLOTS];
-	yh_server_opts opts;
-	pthread_t *threads;
-	int nthreads;
-	pthread_mutex_t mu;
-	/*
-	 * Idle workers wait on their own condition variable, on a stack: the one
-	 * that went idle last takes the next request. Its PostgreSQL backend is
-	 * the warmest, and under light load the same few backends do all the
-	 * work; a shared condition variable woke workers in turn and spread
-	 * 16 connections' requests over all 32 backends (3,500 -> 2,540
-	 * visits/s measured, docs/performance.md).
-	 */
-	struct worker_slot *slots;
-	int *idle;  /* stack of idle worker indexes; the top is the last to go idle */
-	int nidle;
-	/*
-	 * Two queues: reads (GET, HEAD) and changes. A change spends most of its
-	 * time waiting for its commit to reach the disk, so many run at once
-	 * and ride PostgreSQL's group commit; a read only uses CPU, so more of
-	 * them at once than the machine has cores just preempt one another.
-	 * 16 concurrent reads on 2 cores with 32 running had a p99 of 130-510 ms
-	 * against 3-5 ms with 4 (docs/performance.md "Session 3").
-	 */
-	yh_req *head[3], *tail[3];
-	int nq[3];
-	int queued;
-	int waking; /* workers signalled for work that have not woken yet */
-	int reads_running;
-	int reads_peak; /* the most reads ever running at once (metrics) */
-	int read_limit;
-	/*
-	 * Heavy reads (YH_ROUTE_HEAVY: a year's figures, an export; 0.5-5 s each)
-	 * count as reads and may hold at most half the read slots, so a clerk's
-	 * exports leave room for the caseworkers' lists.
-	 */
-	int heavy_running;
-	int heavy_peak;
-	int heavy_limit;
-	int stopping;
-	/*
-	 * Open connections. Up to opts.max_conns are served; the next
-	 * conn_reserve are accepted only to be answered 503 and closed; past
-	 * those a connection is closed at once. libmicrohttpd's own limit is
-	 * never reached: at it, it stops accepting and a client waits in the
-	 * listen queue until an idle connection times out (seconds, not an
-	 * answer).
-	 */
-	atomic_int conns;
-	int conn_reserve;
-	atomic_int in_flight;
-	/*
-	 * Bytes held by request bodies, all connections together. Bodies are
-	 * read before the request is authenticated (that takes the database),
-	 * so without a ceiling 1,024 connections each sending a 64 MB import
-	 * could ask for 64 GB.
-	 */
-	atomic_size_t body_bytes;
-	size_t body_memory;
-	atomic_int busy_workers;
-};
+#include "http/server_internal.h"
 
 static yh_server *current_server;
 
@@ -192,42 +101,6 @@ static void capture(yh_req *r, struct MHD_Connection *conn)
 		yh_uuid_new(r->request_id);
 }
 
-/* Marks, in a connection's socket context, one opened while max_conns were open. */
-static char over_limit_mark;
-
-static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
-	enum MHD_ConnectionNotificationCode toe)
-{
-	yh_server *s = cls;
-
-	(void)conn;
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-		if (atomic_fetch_add(&s->conns, 1) >= (int)s->opts.max_conns)
-			*socket_context = &over_limit_mark;
-	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
-		atomic_fetch_sub(&s->conns, 1);
-	}
-}
-
-/* Past max_conns and the reserve: closed at once, which a client sees at once (never a wait). */
-static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
-{
-	yh_server *s = cls;
-
-	(void)addr;
-	(void)addrlen;
-	return atomic_load(&s->conns) < (int)s->opts.max_conns + s->conn_reserve ? MHD_YES : MHD_NO;
-}
-
-/* Is r on a connection opened over the limit while the limit is still exceeded? */
-static int over_limit(const yh_req *r)
-{
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-
-	return ci != NULL && ci->socket_context == &over_limit_mark &&
-	       atomic_load(&r->srv->conns) > (int)r->srv->opts.max_conns;
-}
-
 static enum MHD_Result send_reply(yh_req *r)
 {
 	struct MHD_Response *resp;
@@ -302,7 +175,6 @@ static void reply_now(yh_req *r, int code, const char *field, const char *msg)
 	yh_reply_error(r, &e);
 }
 
-enum { Q_CHANGE = 0, Q_READ = 1, Q_HEAVY = 2, NQ = 3 };
 
 static int req_queue(const yh_req *r)
 {
@@ -440,7 +312,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		capture(r, conn);
 		*req_cls = r;
 		atomic_fetch_add(&s->in_flight, 1);
-		if (over_limit(r)) {
+		if (yh_srv_over_limit(r)) {
 			reply_now(r, YH_EUNAVAILABLE, NULL, "too many connections; retry shortly");
 			r->close_after = 1;
 			r->state = RS_DONE;
@@ -786,40 +658,6 @@ void yh_server_opts_default(yh_server_opts *o)
 	o->http_threads = 2;
 }
 
-/*
- * Every connection is a file descriptor, and a process out of them stops
- * accepting (clients then wait, unanswered). Raises the soft limit of open
- * files to what max_conns, its reserve and the workers need, within the
- * hard limit; if even that is too low, serves fewer connections and says so.
- */
-static void fit_open_files(yh_server *s)
-{
-	struct rlimit rl;
-	rlim_t need, spare = (rlim_t)s->opts.workers + 64; /* database sockets, listen, epoll, logs */
-	unsigned fit;
-
-	s->conn_reserve = (int)(s->opts.max_conns / 8);
-	if (s->conn_reserve < 16)
-		s->conn_reserve = 16;
-	if (s->conn_reserve > 256)
-		s->conn_reserve = 256;
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-		return;
-	need = (rlim_t)s->opts.max_conns + (rlim_t)s->conn_reserve + spare;
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
-		rl.rlim_cur = (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need) ? need : rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-			getrlimit(RLIMIT_NOFILE, &rl);
-	}
-	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
-		return;
-	fit = rl.rlim_cur > spare + 2 ? (unsigned)(rl.rlim_cur - spare) : 2;
-	s->conn_reserve = (int)(fit / 9 > 0 ? fit / 9 : 1);
-	s->opts.max_conns = fit - (unsigned)s->conn_reserve;
-	yh_log_warn("only %llu open files allowed (ulimit -n): serving at most %u connections",
-		(unsigned long long)rl.rlim_cur, s->opts.max_conns);
-}
-
 int yh_server_start(yh_server **out, const yh_server_opts *o, yh_err *err)
 {
 	yh_server *s = NULL;
@@ -847,7 +685,7 @@ int yh_server_start(yh_server **out, const yh_server_opts *o, yh_err *err)
 	s->heavy_limit = s->read_limit > 1 ? s->read_limit / 2 : 1;
 	if (s->opts.max_conns < 1)
 		s->opts.max_conns = 1;
-	fit_open_files(s);
+	yh_srv_fit_open_files(s);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_init(&s->session_mu, NULL);
 	memset(&sin, 0, sizeof(sin));
@@ -893,12 +731,12 @@ int yh_server_start(yh_server **out, const yh_server_opts *o, yh_err *err)
 	 * above what on_accept lets in.
 	 */
 	mhd_limit = 2 * (s->opts.max_conns + (unsigned)s->conn_reserve);
-	s->mhd = MHD_start_daemon(flags, 0, on_accept, s, on_access, s,
+	s->mhd = MHD_start_daemon(flags, 0, yh_srv_on_accept, s, on_access, s,
 		MHD_OPTION_SOCK_ADDR, sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->http_threads > 0 ? o->http_threads : 2),
 		MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, mhd_limit,
-		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+		MHD_OPTION_NOTIFY_CONNECTION, yh_srv_on_connection, s,
 		MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
