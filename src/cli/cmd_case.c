@@ -512,7 +512,7 @@ const yh_cli_cmd yh_cmds_case[] = {
 	{ "obligation", "list", cmd_ob_list,
 	  "yinhui obligation list [--person P] [--state S] [--occasion O] [--from D] [--to D] [--limit N] [--format csv|xlsx]",
 	  "list must-visit obligations by due date",
-	  "States: open, met, waived, cancelled. --from/--to bound the due date.\n"
+	  "States: open, met, waived, cancelled, missed. --from/--to bound the due date.\n"
 	  "--format csv|xlsx [--encoding utf-8|gbk] [--output FILE] writes the list for Excel.\n\n"
 	  "example: yinhui obligation list --state open --to 2025-12-31\n"
 	  "example: yinhui obligation list --state open --format xlsx --output 未完成走访.xlsx" },
