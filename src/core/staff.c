@@ -101,13 +101,19 @@ static pthread_mutex_t pw_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pw_cv = PTHREAD_COND_INITIALIZER;
 static int pw_running, pw_peak, pw_limit;
 
-static void pw_enter(void)
+/* The limit, one per online CPU, the first time it is needed; pw_mu held. */
+static void pw_limit_default(void)
 {
-	pthread_mutex_lock(&pw_mu);
 	if (pw_limit == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		pw_limit = n > 0 ? (int)n : 1;
 	}
+}
+
+static void pw_enter(void)
+{
+	pthread_mutex_lock(&pw_mu);
+	pw_limit_default();
 	while (pw_running >= pw_limit)
 		pthread_cond_wait(&pw_cv, &pw_mu);
 	if (++pw_running > pw_peak)
@@ -135,10 +141,7 @@ void yh_pwhash_limit_set(int limit)
 void yh_pwhash_usage(int *limit, int *peak)
 {
 	pthread_mutex_lock(&pw_mu);
-	if (pw_limit == 0) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		pw_limit = n > 0 ? (int)n : 1;
-	}
+	pw_limit_default();
 	*limit = pw_limit;
 	*peak = pw_peak;
 	pthread_mutex_unlock(&pw_mu);
