@@ -3,9 +3,10 @@
  * a page at a time, with the total.
  *
  * Two statements. The usual list (cadres, by unit, perhaps alive or active
- * only) is the function yh.roster_cadre_page (0069): it looks the unit up,
- * pages through person_cadre_unit_name (unit_id, name, id) one unit at a
- * time, offset + limit from each, merged and cut, and takes its total from
+ * only) is the function yh.roster_cadre_page (0069, 0075): it looks the
+ * unit up, reads a subtree of one unit straight from person_cadre_unit_name
+ * (unit_id, name, id) in order and a larger one a unit at a time, offset +
+ * limit from each, merged and cut, and takes its total from
  * yh.person_tally (0067), a sum over the subtree's units, with a plan made
  * once per connection. Any other filter (age, category, name, ID number,
  * other kinds) takes the general statement: the matching persons of the
@@ -125,9 +126,10 @@ static json_t *item_json(const yh_rows *rows, size_t i, const char *today)
 		} else if (val == NULL) {
 			j = json_null();
 		} else {
-			j = ik->type == 'b' ? json_boolean(strcmp(val, "t") == 0) : json_string(val);
+			/* the connection's client_encoding is UTF8: PostgreSQL hands over valid UTF-8 only */
+			j = ik->type == 'b' ? json_boolean(strcmp(val, "t") == 0) : json_stringn_nocheck(val, strlen(val));
 		}
-		if (json_object_set_new(o, ik->key, j) != 0) {
+		if (json_object_set_new_nocheck(o, ik->key, j) != 0) {
 			json_decref(o);
 			return NULL;
 		}

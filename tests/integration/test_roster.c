@@ -463,6 +463,45 @@ static void test_transfer_out(void)
 }
 
 /*
+ * Pages of 2 over unit's subtree, one past the end included, against the
+ * name order of all its cadres; at least min of them.
+ */
+static void pages_in_name_order(const char *unit, long min)
+{
+	char *out = NULL, *want = NULL, key[64], sql[512], got[4096] = "", off[24];
+	yh_err err;
+	long total;
+
+	snprintf(sql, sizeof(sql), "SELECT string_agg(p.uid::text, ',' ORDER BY p.name, p.id) FROM yh.person p"
+		" WHERE p.kind = 'cadre' AND p.unit_id IN (SELECT descendant FROM yh.unit_closure"
+		" WHERE ancestor = (SELECT id FROM yh.unit WHERE code = '%s'))", unit);
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL(yh_db_query_text(T.db, &want, sql, 0, NULL, NULL, &err), 0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM yh.person p WHERE p.kind = 'cadre' AND p.unit_id IN"
+		" (SELECT descendant FROM yh.unit_closure WHERE ancestor = (SELECT id FROM yh.unit WHERE code = '%s'))", unit);
+	total = yh_t_count(sql);
+	CU_ASSERT(total >= min);
+	for (long o = 0; o <= total; o += 2) {
+		yh_fields *f;
+		snprintf(off, sizeof(off), "%ld", o);
+		f = yh_t_fields("unit", unit, "limit", "2", "offset", off, NULL);
+		CU_ASSERT_EQUAL(yh_roster_list(T.db, &T.cw_a, f, &out, &err), 0);
+		CU_ASSERT_EQUAL(atol(yh_t_json(out, "total")), total);
+		if (o >= total) /* past the end: no items, the total still */
+			CU_ASSERT_EQUAL(yh_t_json_len(out, "items"), 0);
+		for (long k = 0; k < yh_t_json_len(out, "items"); k++) {
+			snprintf(key, sizeof(key), "items.%ld.id", k);
+			strncat(got, *got ? "," : "", sizeof(got) - strlen(got) - 1);
+			strncat(got, yh_t_json(out, key), sizeof(got) - strlen(got) - 1);
+		}
+		free(out);
+		yh_fields_free(f);
+	}
+	CU_ASSERT_STRING_EQUAL(got, want ? want : "");
+	free(want);
+}
+
+/*
  * Cadres are paged one unit at a time and merged (roster_list.c): pages over
  * a subtree of two units, names interleaved, must be the name order of all
  * of them; totals from yh.person_tally must be the counts, after moves,
@@ -483,32 +522,9 @@ static void test_list_subtree_pages(void)
 		free(out);
 		yh_fields_free(f);
 	}
-	/* every cadre of chikan's subtree in name order, one page of 2 at a time */
-	CU_ASSERT_EQUAL(yh_db_query_text(T.db, &want, "SELECT string_agg(p.uid::text, ',' ORDER BY p.name, p.id)"
-		" FROM yh.person p WHERE p.kind = 'cadre' AND p.unit_id IN (SELECT descendant FROM yh.unit_closure"
-		" WHERE ancestor = (SELECT id FROM yh.unit WHERE code = 'chikan'))", 0, NULL, NULL, &err), 0);
-	{
-		long total = yh_t_count("SELECT count(*) FROM yh.person p WHERE p.kind = 'cadre' AND p.unit_id IN"
-			" (SELECT descendant FROM yh.unit_closure WHERE ancestor = (SELECT id FROM yh.unit WHERE code = 'chikan'))");
-		char got[4096] = "", off[24];
-		CU_ASSERT(total >= (long)n);
-		for (long o = 0; o < total; o += 2) {
-			yh_fields *f;
-			snprintf(off, sizeof(off), "%ld", o);
-			f = yh_t_fields("unit", "chikan", "limit", "2", "offset", off, NULL);
-			CU_ASSERT_EQUAL(yh_roster_list(T.db, &T.cw_a, f, &out, &err), 0);
-			CU_ASSERT_EQUAL(atol(yh_t_json(out, "total")), total);
-			for (long k = 0; k < yh_t_json_len(out, "items"); k++) {
-				snprintf(key, sizeof(key), "items.%ld.id", k);
-				strncat(got, *got ? "," : "", sizeof(got) - strlen(got) - 1);
-				strncat(got, yh_t_json(out, key), sizeof(got) - strlen(got) - 1);
-			}
-			free(out);
-			yh_fields_free(f);
-		}
-		CU_ASSERT_STRING_EQUAL(got, want ? want : "");
-	}
-	free(want);
+	/* every cadre of the subtree in name order, one page of 2 at a time: two units, then one */
+	pages_in_name_order("chikan", n);
+	pages_in_name_order("chikan-east", n / 2);
 	/* the unit is checked in the same call: unknown, or outside the caller's units */
 	{
 		yh_fields *f = yh_t_fields("unit", "no-such-unit", NULL);
@@ -541,21 +557,24 @@ static void test_list_subtree_pages(void)
 			{ "all", NULL, "true", "p.deceased_on IS NULL AND p.transferred_out_on IS NULL" },
 			{ "cadre", NULL, "false", "p.kind = 'cadre' AND NOT (p.deceased_on IS NULL AND p.transferred_out_on IS NULL)" },
 		};
-		for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		/* a subtree of two units (paged per unit and merged), then of one (read in order) */
+		for (size_t j = 0; j < 2 * sizeof(q) / sizeof(q[0]); j++) {
+			size_t i = j % (sizeof(q) / sizeof(q[0]));
+			const char *unit = j < sizeof(q) / sizeof(q[0]) ? "chikan" : "chikan-east";
 			char sql[512];
-			yh_fields *f = yh_t_fields("unit", "chikan", "kind", q[i].kind, NULL);
+			yh_fields *f = yh_t_fields("unit", unit, "kind", q[i].kind, NULL);
 			if (q[i].alive)
 				yh_fields_set(f, "alive", q[i].alive, YH_FV_STRING, NULL);
 			if (q[i].active)
 				yh_fields_set(f, "active", q[i].active, YH_FV_STRING, NULL);
 			snprintf(sql, sizeof(sql), "SELECT count(*) FROM yh.person p WHERE %s AND p.unit_id IN (SELECT descendant"
-				" FROM yh.unit_closure WHERE ancestor = (SELECT id FROM yh.unit WHERE code = 'chikan'))", q[i].where);
+				" FROM yh.unit_closure WHERE ancestor = (SELECT id FROM yh.unit WHERE code = '%s'))", q[i].where, unit);
 			CU_ASSERT_EQUAL(yh_roster_list(T.db, &T.admin, f, &out, &err), 0);
 			CU_ASSERT_EQUAL(atol(yh_t_json(out, "total")), yh_t_count(sql));
 			/* and the page is those persons in name order */
 			snprintf(sql, sizeof(sql), "SELECT coalesce(string_agg(p.uid::text, ',' ORDER BY p.name, p.id), '')"
 				" FROM yh.person p WHERE %s AND p.unit_id IN (SELECT descendant FROM yh.unit_closure"
-				" WHERE ancestor = (SELECT id FROM yh.unit WHERE code = 'chikan'))", q[i].where);
+				" WHERE ancestor = (SELECT id FROM yh.unit WHERE code = '%s'))", q[i].where, unit);
 			CU_ASSERT_EQUAL(yh_db_query_text(T.db, &want, sql, 0, NULL, NULL, &err), 0);
 			{
 				char got[4096] = "";
