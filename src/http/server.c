@@ -31,7 +31,7 @@ yh_server *yh_server_current(void)
 }
 
 static const char *const tracked_headers[] = {
-	"Authorization", "Idempotency-Key", "Content-Type", "X-Request-Id", NULL
+	"Authorization", "Idempotency-Key", "Content-Type", "X-Request-Id", "Origin", NULL
 };
 
 /* ---- request lifecycle ---- */
@@ -274,6 +274,60 @@ static void enqueue(yh_server *s, yh_req *r)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/* The length of the host in "host", "host:port" or "[v6]:port"; *port points past the colon, or is NULL. */
+static size_t host_part(const char *hp, const char **port)
+{
+	const char *end;
+
+	*port = NULL;
+	if (*hp == '[') {
+		end = strchr(hp, ']');
+		if (end == NULL)
+			return strlen(hp);
+		if (end[1] == ':')
+			*port = end + 2;
+		return (size_t)(end + 1 - hp);
+	}
+	end = strrchr(hp, ':');
+	if (end == NULL)
+		return strlen(hp);
+	*port = end + 1;
+	return (size_t)(end - hp);
+}
+
+/*
+ * Is r a change sent by a page of another origin? A browser names the page's
+ * origin in Origin on every POST, PUT, PATCH and DELETE. A page of any site
+ * may send a "simple" cross-origin POST (a form, or fetch with text/plain)
+ * without a preflight: it cannot read the answer, but the request still runs,
+ * and a login with a wrong password still counts towards the account's
+ * lock-out. Only a page served from the host the request went to may change
+ * anything. Host without a port (nginx's $host) is compared by name alone.
+ * Clients that are not browsers (curl, the CLI) send no Origin.
+ */
+static int foreign_origin(const yh_req *r, const char *host)
+{
+	const char *origin = yh_req_header(r, "Origin"), *o, *oport, *hport;
+	size_t on, hn;
+
+	if (origin == NULL || (strcmp(r->method, "POST") != 0 && strcmp(r->method, "PUT") != 0 &&
+				      strcmp(r->method, "PATCH") != 0 && strcmp(r->method, "DELETE") != 0))
+		return 0;
+	o = strstr(origin, "://");
+	if (o == NULL || host == NULL) /* "null": a sandboxed frame, a file or data: page */
+		return 1;
+	o += 3;
+	on = host_part(o, &oport);
+	hn = host_part(host, &hport);
+	if (on == 0 || on != hn || strncasecmp(o, host, on) != 0)
+		return 1;
+	if (hport == NULL)
+		return 0;
+	if (oport == NULL)
+		oport = strncasecmp(origin, "https:", 6) == 0 ? "443" : "80";
+	return strcmp(oport, hport) != 0;
+}
+
 /* The methods of RFC 9110 and PATCH; any other gets 501. */
 static int known_method(const char *m)
 {
@@ -412,6 +466,11 @@ dropped:
 		yh_err_clear(&e);
 		yh_err_set(&e, YH_EBADREQ, NULL, "method %s is not implemented", r->method);
 		yh_reply_data(r, 501, yh_http_error_body(&e, r->request_id), 0, "application/json; charset=utf-8", NULL);
+	} else if (foreign_origin(r, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))) {
+		yh_log_warn("refused %s %s from a page of origin %s", r->method,
+			r->found > 0 ? r->route->pattern : "(unrouted)", yh_req_header(r, "Origin"));
+		reply_now(r, YH_EFORBIDDEN, "Origin",
+			"a page of another origin may not send this request: serve the page from this server's origin");
 	} else if (found == 0) {
 		reply_now(r, YH_ENOTFOUND, NULL, "no such endpoint");
 	} else if (found < 0) {
