@@ -25,6 +25,9 @@ static const char CSS[] =
 	"footer{font-size:8pt;color:#555;margin-top:8mm;border-top:1px solid #999}"
 	"@media print{h2{page-break-after:avoid}}";
 
+/* What the report may load: its own inline stylesheet and nothing else (no script). */
+#define YH_REPORT_CSP "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
 static json_t *figs_of(json_t *doc)
 {
 	return json_object_get(doc, "figures");
@@ -522,7 +525,13 @@ int yh_eval_render_html(json_t *doc, char **out, size_t *len, yh_err *err)
 	int rc;
 
 	cn_date(fin ? yh_eval_str(fin, "finalised_at") : yh_eval_str(doc, "computed_at"), date, sizeof(date));
+	/*
+	 * The policy travels with the page: a report saved to disk or handed on
+	 * by a front end (a blob: URL) has no HTTP headers, and it still runs no
+	 * script and fetches nothing.
+	 */
 	yh_sbuf_add(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+		"<meta http-equiv=\"Content-Security-Policy\" content=\"" YH_REPORT_CSP "\">"
 		"<meta name=\"viewport\" content=\"width=device-width\"><title>");
 	yh_sbuf_printf(&b, "%lld年度", (long long)json_integer_value(json_object_get(doc, "year")));
 	yh_sbuf_html(&b, yh_eval_str(json_object_get(doc, "unit"), "name"));

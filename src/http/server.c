@@ -34,6 +34,17 @@ static const char *const tracked_headers[] = {
 	"Authorization", "Idempotency-Key", "Content-Type", "X-Request-Id", "Origin", NULL
 };
 
+/*
+ * What a browser may do with an answer. The API's JSON, CSV and workbooks
+ * are data, never a page: nothing loads from them, and no page of any site
+ * frames them. The HTML report is a page with an inline stylesheet and
+ * inline SVG, and no script at all: should a hostile name ever slip through
+ * the escaping, the browser still runs nothing.
+ */
+static const char CSP_DATA[] = "default-src 'none'; frame-ancestors 'none'";
+static const char CSP_HTML[] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+			       "form-action 'none'; frame-ancestors 'none'";
+
 /* ---- request lifecycle ---- */
 
 static void req_free(yh_req *r)
@@ -114,6 +125,10 @@ static enum MHD_Result send_reply(yh_req *r)
 	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+		r->resp_ctype && strncmp(r->resp_ctype, "text/html", 9) == 0 ? CSP_HTML : CSP_DATA);
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY"); /* browsers without frame-ancestors */
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	if (r->resp_filename) {
 		char disp[512];
 		snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", r->resp_filename);

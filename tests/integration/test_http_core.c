@@ -505,6 +505,23 @@ static void test_foreign_origin(void)
 	CU_ASSERT_EQUAL(login_from("t", NULL, YH_T_PASSWORD, buf, sizeof(buf)), 201);
 }
 
+/* What a browser is told: never cache, never sniff, never frame, load nothing. */
+static void test_browser_headers(void)
+{
+	char buf[8192];
+	int fd = yh_t_dial(T.port);
+
+	CU_ASSERT(exchange(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
+	close(fd);
+	CU_ASSERT_STRING_EQUAL(header_of(buf, "Cache-Control") ? header_of(buf, "Cache-Control") : "(none)", "no-store");
+	CU_ASSERT_STRING_EQUAL(header_of(buf, "X-Content-Type-Options") ? header_of(buf, "X-Content-Type-Options") : "(none)",
+		"nosniff");
+	CU_ASSERT_STRING_EQUAL(header_of(buf, "X-Frame-Options") ? header_of(buf, "X-Frame-Options") : "(none)", "DENY");
+	CU_ASSERT_STRING_EQUAL(header_of(buf, "Content-Security-Policy") ? header_of(buf, "Content-Security-Policy") : "(none)",
+		"default-src 'none'; frame-ancestors 'none'");
+	CU_ASSERT_STRING_EQUAL(header_of(buf, "Referrer-Policy") ? header_of(buf, "Referrer-Policy") : "(none)", "no-referrer");
+}
+
 static const yh_t_case cases[] = {
 	{ "healthz and readyz", test_healthz },
 	{ "login and bearer tokens", test_login_and_auth },
@@ -517,6 +534,7 @@ static const yh_t_case cases[] = {
 	{ "a port in use is refused", test_port_in_use },
 	{ "HEAD, and Allow on a 405", test_head_and_allow },
 	{ "a page of another origin changes nothing", test_foreign_origin },
+	{ "headers a browser reads", test_browser_headers },
 	{ "Expect: 100-continue with a body over the limit", test_expect_oversized },
 	{ "past the connection limit: 503, then closed, never a hang", test_connection_limit },
 	{ NULL, NULL }
