@@ -505,6 +505,43 @@ static void test_foreign_origin(void)
 	CU_ASSERT_EQUAL(login_from("t", NULL, YH_T_PASSWORD, buf, sizeof(buf)), 201);
 }
 
+/* A login with a wrong password for a name nobody has, as nginx forwards it for client real_ip (NULL: none). */
+static int login_via_proxy(const char *real_ip, const char *username, const char *password)
+{
+	char req[1024], body[200], buf[4096];
+	int fd, st = -1;
+
+	snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", username, password);
+	snprintf(req, sizeof(req), "POST /api/v1/session HTTP/1.1\r\nHost: t\r\n%s%s%sContent-Type: application/json\r\n"
+		"Content-Length: %zu\r\nConnection: close\r\n\r\n%s", real_ip ? "X-Real-IP: " : "", real_ip ? real_ip : "",
+		real_ip ? "\r\n" : "", strlen(body), body);
+	fd = yh_t_dial(T.port);
+	if (exchange(fd, req, buf, sizeof(buf)) > 0 && strncmp(buf, "HTTP/1.1 ", 9) == 0)
+		st = atoi(buf + 9);
+	close(fd);
+	return st;
+}
+
+/*
+ * Behind nginx every request comes from 127.0.0.1: the address that failed
+ * logins are counted against is the client nginx names, or thirty wrong
+ * passwords from anyone would lock every member of staff out.
+ */
+static void test_client_behind_proxy(void)
+{
+	int st = 0;
+
+	for (int i = 0; i < 40 && st != 429; i++)
+		st = login_via_proxy("203.0.113.7", "nobody-here", "wrong-password");
+	CU_ASSERT_EQUAL(st, 429); /* that client is held back */
+	CU_ASSERT(yh_t_count("SELECT count(*) FROM yh.login_attempt WHERE address = '203.0.113.7'") >= 30);
+	/* the others are not */
+	CU_ASSERT_EQUAL(login_via_proxy("2001:db8::8", "cw_b", YH_T_PASSWORD), 201);
+	CU_ASSERT_EQUAL(login_via_proxy(NULL, "cw_b", YH_T_PASSWORD), 201);
+	/* what is not an address is not believed */
+	CU_ASSERT_EQUAL(login_via_proxy("203.0.113.7, 10.0.0.1", "cw_b", YH_T_PASSWORD), 201);
+}
+
 /* What a browser is told: never cache, never sniff, never frame, load nothing. */
 static void test_browser_headers(void)
 {
@@ -535,6 +572,7 @@ static const yh_t_case cases[] = {
 	{ "HEAD, and Allow on a 405", test_head_and_allow },
 	{ "a page of another origin changes nothing", test_foreign_origin },
 	{ "headers a browser reads", test_browser_headers },
+	{ "behind nginx, the client is the one nginx names", test_client_behind_proxy },
 	{ "Expect: 100-continue with a body over the limit", test_expect_oversized },
 	{ "past the connection limit: 503, then closed, never a hang", test_connection_limit },
 	{ NULL, NULL }
