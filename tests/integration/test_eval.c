@@ -729,6 +729,16 @@ static void test_reports(void)
 	/* self-contained: nothing is fetched from elsewhere */
 	CU_ASSERT_PTR_NULL(strstr(out, "src="));
 	CU_ASSERT_PTR_NULL(strstr(out, "<link"));
+	/*
+	 * Printed on A4 (Chromium, checked by hand): a long unbroken text (a URL,
+	 * a Latin unit name) wraps instead of pushing the table past the page, the
+	 * free-text cells alone may break a word so codes and rates stay whole,
+	 * and a heading is never left alone at the foot of a page.
+	 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "margin:0 auto;overflow-wrap:anywhere}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "td.w{overflow-wrap:anywhere}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "<td class=\"w\" style=\"padding-left:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "h2,h3,p.lead{break-after:avoid"));
 	f = fopen("/tmp/yinhui-test-eval.html", "w");
 	if (f) {
 		fwrite(out, 1, len, f);
