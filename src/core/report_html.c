@@ -13,17 +13,21 @@
 static const char CSS[] =
 	"@page{size:A4;margin:20mm 18mm 18mm 18mm}"
 	"body{font-family:\"Noto Serif CJK SC\",\"Source Han Serif SC\",\"Songti SC\",SimSun,serif;font-size:11pt;"
-	"line-height:1.75;color:#000;max-width:174mm;margin:0 auto}"
+	"line-height:1.75;color:#000;max-width:174mm;margin:0 auto;overflow-wrap:anywhere}"
 	"h1{text-align:center;font-size:20pt;margin:8mm 0 4mm}h2{font-size:14pt;margin:6mm 0 2mm}"
 	"h3{font-size:12pt;margin:4mm 0 1mm}p{text-indent:2em;margin:1mm 0}p.ni{text-indent:0}"
 	".cover p{text-indent:0}.status{border:1px solid #999;padding:2mm;font-size:9pt;color:#333}"
 	"table{border-collapse:collapse;width:100%;font-size:8.5pt;margin:2mm 0}"
-	"th,td{border:1px solid #000;padding:1px 3px;vertical-align:top}th{background:#eee}"
+	"th,td{border:1px solid #000;padding:1px 3px;vertical-align:top;overflow-wrap:normal}th{background:#eee}"
+	"td.w{overflow-wrap:anywhere}"
 	"td.n{text-align:right;white-space:nowrap}tr.l1 td{font-weight:bold;background:#f3f3f3}tr.l2 td{font-weight:bold}"
 	"tr{page-break-inside:avoid}svg.chart{max-width:100%;height:auto;page-break-inside:avoid;margin:2mm 0}"
 	".sign{text-align:right;margin-top:10mm}.sign p{text-indent:0}"
 	"footer{font-size:8pt;color:#555;margin-top:8mm;border-top:1px solid #999}"
-	"@media print{h2{page-break-after:avoid}}";
+	"h2,h3,p.lead{break-after:avoid;page-break-after:avoid}";
+
+/* What the report may load: its own inline stylesheet and nothing else (no script). */
+#define YH_REPORT_CSP "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 static json_t *figs_of(json_t *doc)
 {
@@ -253,11 +257,11 @@ static void table(yh_sbuf *b, json_t *doc)
 
 		yh_sbuf_printf(b, "<tr class=\"l%lld\"><td>", (long long)level);
 		yh_sbuf_html(b, yh_eval_str(ind, "code"));
-		yh_sbuf_printf(b, "</td><td style=\"padding-left:%dem\">", (int)(level - 1));
+		yh_sbuf_printf(b, "</td><td class=\"w\" style=\"padding-left:%dem\">", (int)(level - 1));
 		yh_sbuf_html(b, yh_eval_str(ind, "name"));
 		yh_sbuf_add(b, "</td><td class=\"n\">");
 		yh_sbuf_html(b, yh_eval_str(ind, "points"));
-		yh_sbuf_add(b, "</td><td>");
+		yh_sbuf_add(b, "</td><td class=\"w\">");
 		if (leaf)
 			yh_sbuf_html(b, yh_eval_str(json_object_get(ind, "target"), "display"));
 		yh_sbuf_add(b, "</td><td>");
@@ -278,7 +282,7 @@ static void table(yh_sbuf *b, json_t *doc)
 				yh_eval_str(ind, "computed_score") : "—");
 			yh_sbuf_add(b, "</small>");
 		}
-		yh_sbuf_add(b, "</td><td>");
+		yh_sbuf_add(b, "</td><td class=\"w\">");
 		if (json_is_string(json_object_get(ind, "justification"))) {
 			yh_sbuf_add(b, "偏差原因：");
 			yh_sbuf_html(b, yh_eval_str(ind, "justification"));
@@ -425,7 +429,7 @@ static void reconciliation(yh_sbuf *b, json_t *doc)
 		yh_sbuf_add(b, "<p>无权查看或无数据。</p>\n");
 		return;
 	}
-	yh_sbuf_add(b, "<p>上年末实有＋本年新增－本年去世－迁出＝应有，与实有人数核对如下。</p>\n<table><thead><tr>"
+	yh_sbuf_add(b, "<p class=\"lead\">上年末实有＋本年新增－本年去世－迁出＝应有，与实有人数核对如下。</p>\n<table><thead><tr>"
 		"<th>类别</th><th>职级</th><th>上年末</th><th>新增</th><th>去世</th><th>迁出</th><th>应有</th><th>实有</th>"
 		"<th>差异</th><th>说明</th></tr></thead><tbody>\n");
 	json_array_foreach(json_object_get(rec, "rows"), i, row) {
@@ -434,7 +438,7 @@ static void reconciliation(yh_sbuf *b, json_t *doc)
 		yh_sbuf_add(b, "</td><td>");
 		yh_sbuf_html(b, yh_eval_str(row, "rank"));
 		yh_sbuf_printf(b, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
-			"<td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td>",
+			"<td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"w\">",
 			(long long)json_integer_value(json_object_get(row, "start")),
 			(long long)json_integer_value(json_object_get(row, "added")),
 			(long long)json_integer_value(json_object_get(row, "deceased")),
@@ -522,7 +526,13 @@ int yh_eval_render_html(json_t *doc, char **out, size_t *len, yh_err *err)
 	int rc;
 
 	cn_date(fin ? yh_eval_str(fin, "finalised_at") : yh_eval_str(doc, "computed_at"), date, sizeof(date));
+	/*
+	 * The policy travels with the page: a report saved to disk or handed on
+	 * by a front end (a blob: URL) has no HTTP headers, and it still runs no
+	 * script and fetches nothing.
+	 */
 	yh_sbuf_add(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+		"<meta http-equiv=\"Content-Security-Policy\" content=\"" YH_REPORT_CSP "\">"
 		"<meta name=\"viewport\" content=\"width=device-width\"><title>");
 	yh_sbuf_printf(&b, "%lld年度", (long long)json_integer_value(json_object_get(doc, "year")));
 	yh_sbuf_html(&b, yh_eval_str(json_object_get(doc, "unit"), "name"));

@@ -729,6 +729,16 @@ static void test_reports(void)
 	/* self-contained: nothing is fetched from elsewhere */
 	CU_ASSERT_PTR_NULL(strstr(out, "src="));
 	CU_ASSERT_PTR_NULL(strstr(out, "<link"));
+	/*
+	 * Printed on A4 (Chromium, checked by hand): a long unbroken text (a URL,
+	 * a Latin unit name) wraps instead of pushing the table past the page, the
+	 * free-text cells alone may break a word so codes and rates stay whole,
+	 * and a heading is never left alone at the foot of a page.
+	 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "margin:0 auto;overflow-wrap:anywhere}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "td.w{overflow-wrap:anywhere}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "<td class=\"w\" style=\"padding-left:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "h2,h3,p.lead{break-after:avoid"));
 	f = fopen("/tmp/yinhui-test-eval.html", "w");
 	if (f) {
 		fwrite(out, 1, len, f);
@@ -822,6 +832,25 @@ static void test_http(void)
 	CU_ASSERT_EQUAL(st, 200);
 	CU_ASSERT_STRING_EQUAL(yh_t_json(body, "status"), "finalised");
 	free(body);
+	/* the HTML report as a browser gets it: a page that may run no script, in no frame */
+	{
+		static const char *const names[] = { "Content-Type", "Content-Security-Policy", "X-Frame-Options",
+			"Cache-Control", "Content-Disposition", NULL };
+		char vals[5][256];
+
+		st = yh_t_http_headers("/api/v1/evaluations/2022?format=html", yh_t_token("auditor"), &body, names, vals);
+		CU_ASSERT_EQUAL(st, 200);
+		CU_ASSERT_STRING_EQUAL(vals[0], "text/html; charset=utf-8");
+		CU_ASSERT_STRING_EQUAL(vals[1], "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+			"base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+		CU_ASSERT_STRING_EQUAL(vals[2], "DENY");
+		CU_ASSERT_STRING_EQUAL(vals[3], "no-store");
+		CU_ASSERT_STRING_EQUAL(vals[4], ""); /* opens in the browser */
+		/* and the same policy inside the page, for a copy saved to disk */
+		CU_ASSERT_PTR_NOT_NULL(body && strstr(body, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+			"'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">"));
+		free(body);
+	}
 	st = yh_t_http("GET", "/api/v1/evaluations/2023?format=xlsx", yh_t_token("auditor"), NULL, NULL, &body);
 	CU_ASSERT_EQUAL(st, 200);
 	CU_ASSERT(body && memcmp(body, "PK", 2) == 0);

@@ -445,6 +445,120 @@ static void test_connection_limit(void)
 	yh_server_stop(srv, 0);
 }
 
+/* A login POSTed with Origin (and Host) as given; returns the raw answer's status line code, or -1. */
+static int login_from(const char *host, const char *origin, const char *password, char *buf, size_t n)
+{
+	char req[1024], body[160];
+	int fd;
+
+	snprintf(body, sizeof(body), "{\"username\":\"cw_b\",\"password\":\"%s\"}", password);
+	snprintf(req, sizeof(req), "POST /api/v1/session HTTP/1.1\r\nHost: %s\r\n%s%s%sContent-Type: text/plain\r\n"
+		"Content-Length: %zu\r\nConnection: close\r\n\r\n%s", host, origin ? "Origin: " : "", origin ? origin : "",
+		origin ? "\r\n" : "", strlen(body), body);
+	fd = yh_t_dial(T.port);
+	if (exchange(fd, req, buf, n) <= 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return strncmp(buf, "HTTP/1.1 ", 9) == 0 ? atoi(buf + 9) : -1;
+}
+
+/*
+ * A page of another site can make the browser POST here without a preflight
+ * (a form, fetch with text/plain): it cannot read the answer, but without a
+ * check the request ran, and five wrong passwords locked a colleague out.
+ */
+static void test_foreign_origin(void)
+{
+	static const char *const foreign[][2] = {
+		{ "t", "http://evil.example" },
+		{ "t", "null" },                      /* a sandboxed frame, a file:// page */
+		{ "t", "http://t.evil.example" },
+		{ "t", "http://evil.t" },
+		{ "t:8640", "http://t:9000" },        /* another port of the same host */
+		{ "t:443", "http://t" },              /* http://t is port 80 */
+		{ "[::1]:8640", "http://[::1]:9000" },
+	};
+	static const char *const same[][2] = {
+		{ "t", "http://t" },
+		{ "T:8640", "http://t:8640" },
+		{ "yinhui.example.gov.cn", "https://yinhui.example.gov.cn" }, /* nginx's $host has no port */
+		{ "yinhui.example.gov.cn", "https://yinhui.example.gov.cn:8443" },
+		{ "t:443", "https://t" },
+		{ "[::1]:8640", "http://[::1]:8640" },
+	};
+	char buf[8192];
+	size_t i;
+
+	for (i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++) {
+		CU_ASSERT_EQUAL(login_from(foreign[i][0], foreign[i][1], "wrong-password", buf, sizeof(buf)), 403);
+		CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"field\":\"Origin\""));
+		CU_ASSERT_STRING_EQUAL(header_of(buf, "Content-Type") ? header_of(buf, "Content-Type") : "(none)",
+			"application/json; charset=utf-8");
+	}
+	/* none of them counted as a failed login */
+	CU_ASSERT_EQUAL(yh_t_count("SELECT 1 FROM yh.staff WHERE username = 'cw_b' AND failed_logins = 0"), 1);
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+		CU_ASSERT_EQUAL(login_from(same[i][0], same[i][1], YH_T_PASSWORD, buf, sizeof(buf)), 201);
+	/* no Origin: not a browser (curl, the CLI) */
+	CU_ASSERT_EQUAL(login_from("t", NULL, YH_T_PASSWORD, buf, sizeof(buf)), 201);
+}
+
+/* A login with a wrong password for a name nobody has, as nginx forwards it for client real_ip (NULL: none). */
+static int login_via_proxy(const char *real_ip, const char *username, const char *password)
+{
+	char req[1024], body[200], buf[4096];
+	int fd, st = -1;
+
+	snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", username, password);
+	snprintf(req, sizeof(req), "POST /api/v1/session HTTP/1.1\r\nHost: t\r\n%s%s%sContent-Type: application/json\r\n"
+		"Content-Length: %zu\r\nConnection: close\r\n\r\n%s", real_ip ? "X-Real-IP: " : "", real_ip ? real_ip : "",
+		real_ip ? "\r\n" : "", strlen(body), body);
+	fd = yh_t_dial(T.port);
+	if (exchange(fd, req, buf, sizeof(buf)) > 0 && strncmp(buf, "HTTP/1.1 ", 9) == 0)
+		st = atoi(buf + 9);
+	close(fd);
+	return st;
+}
+
+/*
+ * Behind nginx every request comes from 127.0.0.1: the address that failed
+ * logins are counted against is the client nginx names, or thirty wrong
+ * passwords from anyone would lock every member of staff out.
+ */
+static void test_client_behind_proxy(void)
+{
+	int st = 0;
+
+	for (int i = 0; i < 40 && st != 429; i++)
+		st = login_via_proxy("203.0.113.7", "nobody-here", "wrong-password");
+	CU_ASSERT_EQUAL(st, 429); /* that client is held back */
+	CU_ASSERT(yh_t_count("SELECT count(*) FROM yh.login_attempt WHERE address = '203.0.113.7'") >= 30);
+	/* the others are not */
+	CU_ASSERT_EQUAL(login_via_proxy("2001:db8::8", "cw_b", YH_T_PASSWORD), 201);
+	CU_ASSERT_EQUAL(login_via_proxy(NULL, "cw_b", YH_T_PASSWORD), 201);
+	/* what is not an address is not believed */
+	CU_ASSERT_EQUAL(login_via_proxy("203.0.113.7, 10.0.0.1", "cw_b", YH_T_PASSWORD), 201);
+}
+
+/* What a browser is told: never cache, never sniff, never frame, load nothing. */
+static void test_browser_headers(void)
+{
+	char buf[8192];
+	int fd = yh_t_dial(T.port);
+
+	CU_ASSERT(exchange(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
+	close(fd);
+	CU_ASSERT_STRING_EQUAL(header_of(buf, "Cache-Control") ? header_of(buf, "Cache-Control") : "(none)", "no-store");
+	CU_ASSERT_STRING_EQUAL(header_of(buf, "X-Content-Type-Options") ? header_of(buf, "X-Content-Type-Options") : "(none)",
+		"nosniff");
+	CU_ASSERT_STRING_EQUAL(header_of(buf, "X-Frame-Options") ? header_of(buf, "X-Frame-Options") : "(none)", "DENY");
+	CU_ASSERT_STRING_EQUAL(header_of(buf, "Content-Security-Policy") ? header_of(buf, "Content-Security-Policy") : "(none)",
+		"default-src 'none'; frame-ancestors 'none'");
+	CU_ASSERT_STRING_EQUAL(header_of(buf, "Referrer-Policy") ? header_of(buf, "Referrer-Policy") : "(none)", "no-referrer");
+}
+
 static const yh_t_case cases[] = {
 	{ "healthz and readyz", test_healthz },
 	{ "login and bearer tokens", test_login_and_auth },
@@ -456,6 +570,9 @@ static const yh_t_case cases[] = {
 	{ "password hashes at most limit at once", test_password_hash_limit },
 	{ "a port in use is refused", test_port_in_use },
 	{ "HEAD, and Allow on a 405", test_head_and_allow },
+	{ "a page of another origin changes nothing", test_foreign_origin },
+	{ "headers a browser reads", test_browser_headers },
+	{ "behind nginx, the client is the one nginx names", test_client_behind_proxy },
 	{ "Expect: 100-continue with a body over the limit", test_expect_oversized },
 	{ "past the connection limit: 503, then closed, never a hang", test_connection_limit },
 	{ NULL, NULL }

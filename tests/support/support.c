@@ -228,6 +228,43 @@ long yh_t_http(const char *method, const char *path, const char *token, const ch
 	return status;
 }
 
+long yh_t_http_headers(const char *path, const char *token, char **body, const char *const *names, char (*vals)[256])
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = NULL;
+	struct membuf m = { 0 };
+	char url[2048], auth[256];
+	long status = -1;
+
+	if (body)
+		*body = NULL;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", T.port, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &m);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+	if (token) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+		h = curl_slist_append(h, auth);
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	for (int i = 0; names[i]; i++) {
+		struct curl_header *ch = NULL;
+		vals[i][0] = '\0';
+		if (curl_easy_header(c, names[i], 0, CURLH_HEADER, -1, &ch) == CURLHE_OK)
+			snprintf(vals[i], 256, "%s", ch->value);
+	}
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	if (body)
+		*body = m.p;
+	else
+		free(m.p);
+	return status;
+}
+
 static json_t *descend(json_t *doc, const char *path)
 {
 	char buf[256], *save = NULL, *tok;

@@ -48,6 +48,13 @@ int yh_t_dial(int port);
 long yh_t_http(const char *method, const char *path, const char *token, const char *json,
 	const char *extra_header, char **body);
 
+/*
+ * GET path as token (may be NULL); returns the status and *body (caller
+ * frees; may pass NULL), and into vals[i] the value of header names[i] ("" when
+ * absent; names is NULL-terminated).
+ */
+long yh_t_http_headers(const char *path, const char *token, char **body, const char *const *names, char (*vals)[256]);
+
 /* A string member of a JSON object text (path "a.b" descends), in a static ring buffer; NULL if absent. */
 const char *yh_t_json(const char *json, const char *path);
 /* Number of elements of the JSON array at path ("" = the document itself, or "items"). */
