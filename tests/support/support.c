@@ -188,8 +188,9 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
 	return add;
 }
 
-long yh_t_http(const char *method, const char *path, const char *token, const char *json,
-	const char *extra_header, char **body)
+/* One request; names (NULL-terminated, or NULL) are response headers copied into vals. */
+static long http_call(const char *method, const char *path, const char *token, const char *json,
+	const char *extra_header, char **body, const char *const *names, char (*vals)[256])
 {
 	CURL *c = curl_easy_init();
 	struct curl_slist *h = NULL;
@@ -219,38 +220,7 @@ long yh_t_http(const char *method, const char *path, const char *token, const ch
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	if (curl_easy_perform(c) == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	if (body)
-		*body = m.p;
-	else
-		free(m.p);
-	return status;
-}
-
-long yh_t_http_headers(const char *path, const char *token, char **body, const char *const *names, char (*vals)[256])
-{
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = NULL;
-	struct membuf m = { 0 };
-	char url[2048], auth[256];
-	long status = -1;
-
-	if (body)
-		*body = NULL;
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", T.port, path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &m);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
-	if (token) {
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-		h = curl_slist_append(h, auth);
-	}
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	for (int i = 0; names[i]; i++) {
+	for (int i = 0; names && names[i]; i++) {
 		struct curl_header *ch = NULL;
 		vals[i][0] = '\0';
 		if (curl_easy_header(c, names[i], 0, CURLH_HEADER, -1, &ch) == CURLHE_OK)
@@ -263,6 +233,17 @@ long yh_t_http_headers(const char *path, const char *token, char **body, const c
 	else
 		free(m.p);
 	return status;
+}
+
+long yh_t_http(const char *method, const char *path, const char *token, const char *json,
+	const char *extra_header, char **body)
+{
+	return http_call(method, path, token, json, extra_header, body, NULL, NULL);
+}
+
+long yh_t_http_headers(const char *path, const char *token, char **body, const char *const *names, char (*vals)[256])
+{
+	return http_call("GET", path, token, NULL, NULL, body, names, vals);
 }
 
 static json_t *descend(json_t *doc, const char *path)
