@@ -12,6 +12,7 @@
 #include "test_pay_util.h"
 #include "yinhui/csv.h"
 #include "yinhui/encoding.h"
+#include "yinhui/util.h"
 
 #define OUT_CSV "/tmp/yh-pay-bank-test.csv"
 #define OUT_GBK "/tmp/yh-pay-bank-test-gbk.csv"
@@ -291,11 +292,53 @@ static void test_reissue_keeps_reference(void)
 	free(out);
 }
 
+/* The review file a clerk opens in Excel (batch show --format) holds every line, not the 20 the screen shows. */
+static void test_review_file_all_lines(void)
+{
+	const char *path = "/tmp/yh-pay-bank-review.csv", *b;
+	char cmd[2048], name[32], account[32], *data = NULL;
+	size_t len = 0, rows = 0;
+
+	PT_PROGRAMME(&T.clerk, "code", "review", "name", "审核补助", "budget_line", "2080599", "period", "monthly",
+		"purpose", "审核补助", "amount", "100.00");
+	for (int i = 0; i < 25; i++) {
+		snprintf(name, sizeof(name), "审核%c%c", 'A' + i / 5, 'a' + i % 5);
+		snprintf(account, sizeof(account), "62220002000%05d", i);
+		CU_ASSERT_PTR_NOT_NULL(pt_enrol(&T.clerk, "review", pt_person(name, "cadre", "退休", "chikan", NULL, NULL),
+			"2022-01-01", account, NULL));
+	}
+	b = pt_generate(&T.clerk, "review", "2022-03", 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	unlink(path);
+	snprintf(cmd, sizeof(cmd), "YINHUI_CONFIG=/dev/null YINHUI_DATABASE_URL='%s' YINHUI_TOKEN='%s' %s batch show"
+		" --batch %s --format csv --output %s >/dev/null 2>&1", T.conninfo, yh_t_token("clerk"), YH_CLI_PATH, b, path);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	CU_ASSERT_EQUAL_FATAL(yh_file_read(path, 1u << 20, &data, &len), 0);
+	for (const char *p = data; (p = strstr(p, "\r\n")) != NULL; p += 2)
+		rows++;
+	CU_ASSERT_EQUAL(rows, 26); /* the header and 25 lines */
+	free(data);
+	/* --lines still limits it on request */
+	snprintf(cmd, sizeof(cmd), "YINHUI_CONFIG=/dev/null YINHUI_DATABASE_URL='%s' YINHUI_TOKEN='%s' %s batch show"
+		" --batch %s --lines 5 --format csv --output %s >/dev/null 2>&1", T.conninfo, yh_t_token("clerk"),
+		YH_CLI_PATH, b, path);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	data = NULL;
+	rows = 0;
+	CU_ASSERT_EQUAL_FATAL(yh_file_read(path, 1u << 20, &data, &len), 0);
+	for (const char *p = data; (p = strstr(p, "\r\n")) != NULL; p += 2)
+		rows++;
+	CU_ASSERT_EQUAL(rows, 6);
+	free(data);
+	unlink(path);
+}
+
 static const yh_t_case cases[] = {
 	{ "review flags", test_review_flags },
 	{ "payroll file: CSV, GBK refusal, XLSX", test_export_file },
 	{ "bank result file round trip", test_result_round_trip },
 	{ "failed line re-issued with the same reference", test_reissue_keeps_reference },
+	{ "the review file holds every line", test_review_file_all_lines },
 	{ NULL, NULL }
 };
 
