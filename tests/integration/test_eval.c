@@ -250,6 +250,22 @@ static void test_budget_csv(void)
 	CU_ASSERT_EQUAL(yh_t_count("SELECT amount FROM yh.budget_figure WHERE year = 2023 AND item = 'procurement_budget'"),
 		120050);
 	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.audit_log WHERE action = 'budget.import'"), 1);
+	/* as Excel saves it: the empty columns and rows after the data, spaces around a number, 金额（元） */
+	{
+		static const char excel[] = "\xEF\xBB\xBF年度,单位,项目,金额（元）,备注,,\r\n"
+					    "2023,chikan,procurement_budget, 1300.50 ,再次导入,,\r\n,,,,,,\r\n,,,,,,\r\n";
+		CU_ASSERT_EQUAL_FATAL(yh_csv_reader_new(&r, excel, strlen(excel)), 0);
+		yh_err_clear(&err);
+		CU_ASSERT_EQUAL(yh_budget_import(T.db, &T.clerk, r, &out, &err), 0);
+		if (err.code)
+			fprintf(stderr, "budget import: %s\n", err.msg);
+		CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"rows\":1"));
+		free(out);
+		out = NULL;
+		yh_csv_reader_free(r);
+		CU_ASSERT_EQUAL(yh_t_count("SELECT amount FROM yh.budget_figure WHERE year = 2023 AND item = 'procurement_budget'"),
+			130050);
+	}
 }
 
 static void test_activities(void)
