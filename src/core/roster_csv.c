@@ -198,7 +198,7 @@ int yh_roster_cell_date(char *out, size_t n, const char *s, char *why, size_t wh
 	char cell[40];
 	const char *p = cell;
 	size_t len;
-	int y = 0, m = 0, d = 1, ok = 0, nm = 0;
+	int y = 0, m = 0, d = 1, ok = 0, nm = 0, month_only = 0;
 	char sep = 0, sep2 = 0;
 
 	snprintf(out, n, "%s", s); /* unless read below: the date validator names what is wrong */
@@ -227,13 +227,14 @@ int yh_roster_cell_date(char *out, size_t n, const char *s, char *why, size_t wh
 				return -1;
 			}
 			ok = 1;
+			month_only = 1;
 		} else if (date_sep(&p, &sep2) && digits(&p, 2, &d) > 0 && (*p == '\0' || strcmp(p, "日") == 0)) {
 			ok = 1;
 		}
 	}
 	if (ok && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
 		snprintf(out, n, "%04d-%02d-%02d", y, m, d);
-		return 0;
+		return month_only;
 	}
 	if (len > 0 && len <= 5 && strspn(cell, "0123456789") == len) {
 		snprintf(why, whylen, "'%.20s' is a number, not a date (a spreadsheet's date serial number?):"

@@ -130,7 +130,7 @@ static int import_row(const char **cells, size_t n, const int *col_of, size_t nc
 	yh_values *v = NULL;
 	yh_person_rec r;
 	const char *unit_id = NULL, *raw_id = NULL;
-	char lines[24];
+	char lines[24], birth_month[8] = "";
 	yh_err e;
 	int rc = 0, bad;
 
@@ -187,9 +187,15 @@ static int import_row(const char **cells, size_t n, const int *col_of, size_t nc
 			else if (kind != CK_KEY && kind != CK_ID)
 				val = NULL;
 		} else if (kind == CK_DATE || kind == CK_ADDED || (kind == CK_DERIVED && strcmp(field, "birth_date") == 0)) {
-			if (yh_roster_cell_date(datebuf, sizeof(datebuf), cell, why, sizeof(why)) != 0) {
+			int dr = yh_roster_cell_date(datebuf, sizeof(datebuf), cell, why, sizeof(why));
+			if (dr < 0) {
 				rc = yh_ierrs_add(errs, line, yh_roster_columns[col_of[c]].header, field, why);
 				goto done;
+			}
+			if (dr == 1 && kind == CK_DERIVED) {
+				/* 出生年月 1941.03: the day comes from the ID number, the month must agree with it */
+				snprintf(birth_month, sizeof(birth_month), "%.7s", datebuf);
+				continue;
 			}
 			val = datebuf;
 		} else if ((kind == CK_ID || kind == CK_LIST) && yh_roster_cell_mangled(why, sizeof(why), field, cell) != 0) {
@@ -212,6 +218,10 @@ static int import_row(const char **cells, size_t n, const int *col_of, size_t nc
 		rc = YH_EINTERNAL;
 		goto done;
 	}
+	if (bad == 0 && birth_month[0] != '\0' &&
+	    (r.val[RC_BIRTH_DATE] == NULL || strncmp(r.val[RC_BIRTH_DATE], birth_month, 7) != 0))
+		bad = yh_err_set(&e, YH_EINVAL, "birth_date", "birth month %s does not agree with the ID number, which says %s",
+			birth_month, r.val[RC_BIRTH_DATE] ? r.val[RC_BIRTH_DATE] : "another date");
 	if (bad != 0) {
 		rc = yh_ierrs_add(errs, line, header_of(e.field), e.field, e.msg);
 		goto done;

@@ -146,7 +146,8 @@ void yh_roster_cell_halfwidth(char *s);
 /*
  * Spreadsheet dates (1930/7/1, 1930.07.01, 19300701, 1930年7月1日, 1945.03,
  * 1930/7/1 0:00) -> YYYY-MM-DD in out; anything else is copied as it is for
- * the date validator. Returns 0, or -1 with a message in why when the cell
+ * the date validator. Returns 0; 1 when the cell names only a month (1945.03,
+ * 1945年3月: out is its first day); or -1 with a message in why when the cell
  * is a date a spreadsheet damaged or one that reads two ways (1949.1 from
  * 1949.10, a serial number, 3/5/1941, 41-3-5).
  */

@@ -554,6 +554,23 @@ static void test_spreadsheet_files(void)
 	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person"), persons);
 	CU_ASSERT_EQUAL(rt_audit_count(), audits);
 
+	/* 出生年月 gives the month: the ID number gives the day, and the month must agree with it */
+	snprintf(file, sizeof(file), "姓名,身份证号码,出生年月,类别,单位\n月甲,%s,1941.03,退休,chikan\n"
+		"月乙,%s,1941年3月,退休,chikan\n", rt_id("440802", "19410305", 57), rt_id("440802", "19410320", 59));
+	CU_ASSERT_EQUAL(yh_roster_import(T.db, &T.admin, file, strlen(file), NULL, NULL, NULL, NULL, &out, &err), 0);
+	free(out);
+	out = NULL;
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE name IN ('月甲', '月乙')"
+				   " AND birth_date IN ('1941-03-05', '1941-03-20')"), 2);
+	snprintf(file, sizeof(file), "姓名,身份证号码,出生年月,类别,单位\n月丙,%s,1941.04,退休,chikan\n",
+		rt_id("440802", "19410305", 61));
+	CU_ASSERT_EQUAL(yh_roster_import(T.db, &T.admin, file, strlen(file), NULL, NULL, NULL, NULL, &out, &err), YH_EINVAL);
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "errors.0.column") ? yh_t_json(out, "errors.0.column") : "", "出生日期");
+	CU_ASSERT_PTR_NOT_NULL(strstr(yh_t_json(out, "errors.0.message") ? yh_t_json(out, "errors.0.message") : "",
+		"birth month 1941-04"));
+	free(out);
+	out = NULL;
+
 	/* saved as "Text (tab-delimited)": said so, not three missing columns */
 	snprintf(file, sizeof(file), "姓名\t身份证号码\t类别\n卜一\t%s\t退休\n", rt_id("440802", "19410316", 55));
 	CU_ASSERT_EQUAL(yh_roster_import(T.db, &T.admin, file, strlen(file), NULL, NULL, NULL, NULL, &out, &err), YH_EINVAL);
