@@ -96,7 +96,7 @@ int yh_roster_units_find(const yh_roster_units *m, const char *s, const char **i
 	return 0;
 }
 
-/* Trims ASCII spaces, tabs and U+3000 at both ends, in place; drops a spreadsheet's formula guard. */
+/* Trims ASCII spaces, tabs and U+3000 at both ends, in place; drops a spreadsheet's formula guard and ="…". */
 char *yh_roster_cell_trim(char *s)
 {
 	size_t n;
@@ -121,6 +121,11 @@ char *yh_roster_cell_trim(char *s)
 	s[n] = '\0';
 	if (s[0] == '\'' && s[1] && strchr("=+-@", s[1]))
 		s++;
+	/* ="440802..." is how a program writes a CSV cell for Excel to keep as text */
+	else if (n >= 3 && s[0] == '=' && s[1] == '"' && s[n - 1] == '"' && memchr(s + 2, '"', n - 3) == NULL) {
+		s[n - 1] = '\0';
+		s += 2;
+	}
 	return s;
 }
 

@@ -139,7 +139,7 @@ void yh_roster_units_free(yh_roster_units *m);
 /* A unit by code, else by its unique name: 0 found (*id borrowed); 1 unknown; 2 ambiguous; 3 outside scope. */
 int yh_roster_units_find(const yh_roster_units *m, const char *s, const char **id);
 
-/* Trims spaces (ASCII and U+3000) in place and drops a spreadsheet's formula guard ('=...). */
+/* Trims spaces (ASCII and U+3000) in place and drops a spreadsheet's formula guard ('=...) and text form (="..."). */
 char *yh_roster_cell_trim(char *s);
 /* Full-width ASCII (U+FF01..U+FF5E, what a Chinese input method types) and U+3000 -> ASCII, in place. */
 void yh_roster_cell_halfwidth(char *s);

@@ -492,13 +492,14 @@ static void test_spreadsheet_files(void)
 		"表乙,%s,1941年3月6日,退休,1962年7月,chikan,\"0759-3618688;13912345678\",\"第一行\r\n第二行\",,\r\n"
 		"表丙,%s,19300307 00:00:00,离休,1948.10,chikan,,,,\r\n"
 		"表丁,%s,%s,退休,1961/3/5 0:00,chikan,%s,,,\r\n"
+		"表戊,=\"%s\",,退休,,chikan,=\"13800138001\",,,\r\n" /* a program's text form for Excel */
 		",,,,,,,,,\r\n,,,,,,,,,\r\n",
 		rt_id("440802", "19410305", 11), rt_id("440802", "19410306", 13), rt_id("440802", "19300307", 15), fw_id,
-		fw_date, fw_phone);
+		fw_date, fw_phone, rt_id("440802", "19410317", 33));
 	CU_ASSERT_EQUAL(yh_roster_import(T.db, &T.admin, file, strlen(file), NULL, NULL, NULL, NULL, &out, &err), 0);
 	if (err.code)
 		fprintf(stderr, "spreadsheet file: %s\n%s\n", err.msg, out ? out : "");
-	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "created") ? yh_t_json(out, "created") : "", "4");
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "created") ? yh_t_json(out, "created") : "", "5");
 	free(out);
 	out = NULL;
 	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE name = '表甲' AND birth_date = '1941-03-05'"
@@ -509,7 +510,9 @@ static void test_spreadsheet_files(void)
 				   " AND joined_on = '1948-10-01'"), 1);
 	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE name = '表丁' AND birth_date = '1941-03-16'"
 				   " AND joined_on = '1961-03-05' AND phones->0->>'number' = '13800138000'"), 1);
-	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person"), persons + 4);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE name = '表戊' AND birth_date = '1941-03-17'"
+				   " AND phones->0->>'number' = '13800138001'"), 1);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person"), persons + 5);
 
 	/* numbers and dates a spreadsheet mangled: every one named with how to fix it, nothing written */
 	persons = yh_t_count("SELECT count(*) FROM yh.person");
