@@ -178,9 +178,9 @@ static void test_result_round_trip(void)
 	CU_ASSERT_EQUAL(result(batch_id, bad, NULL, &out, &err), YH_EINVAL);
 	CU_ASSERT_EQUAL(result(batch_id, "名字,金额\n张三,1\n", NULL, &out, &err), YH_EINVAL);
 	CU_ASSERT_STRING_EQUAL(pt_batch(batch_id, "pending"), "3");
-	/* the real answer, in GBK as banks send it; the name with 𠀀 failed (户名不符) */
-	snprintf(csv, sizeof(csv), "业务流水号,姓名,状态,原因,银行流水号\r\n%s,%s,成功,,ICBC-001\r\n%s,某某,失败,户名不符,\r\n"
-		"%s,%s,成功,,ICBC-003\r\n总笔数,3,,,\r\n",
+	/* the real answer, in GBK as banks send it, fields padded with spaces; the name with 𠀀 failed (户名不符) */
+	snprintf(csv, sizeof(csv), "业务流水号,姓名,状态 ,原因,银行流水号\r\n%s,%s,成功  ,,ICBC-001  \r\n%s ,某某,失败, 户名不符 ,\r\n"
+		"%s,%s,成功,,ICBC-003\r\n总笔数 ,3,,,\r\n,,,,\r\n",
 		refs[0], names[0], refs[1], refs[2], names[2]);
 	CU_ASSERT_EQUAL_FATAL(yh_encoding_from_utf8(&gbk, &glen, csv, strlen(csv), YH_ENC_GBK, &err), 0);
 	yh_err_clear(&err);
