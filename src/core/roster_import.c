@@ -163,6 +163,14 @@ static int import_row(const char **cells, size_t n, const int *col_of, size_t nc
 		if (kind == CK_ID || kind == CK_DATE || kind == CK_ADDED || kind == CK_LIST ||
 		    (kind == CK_DERIVED && strcmp(field, "birth_date") == 0))
 			yh_roster_cell_halfwidth(cell);
+		/* 440802 19410305 0112: an ID number typed in groups */
+		if (kind == CK_ID) {
+			char *w = cell;
+			for (const char *rd = cell; *rd; rd++)
+				if (*rd != ' ')
+					*w++ = *rd;
+			*w = '\0';
+		}
 		val = (kind == CK_ALIAS || kind == CK_BOOL || kind == CK_DERIVED) ? yh_roster_cell_alias(field, cell) : cell;
 		if (kind == CK_UNIT) {
 			int u = *cell ? yh_roster_units_find(units, cell, &unit_id) : 0;

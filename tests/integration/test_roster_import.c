@@ -476,7 +476,7 @@ static void test_spreadsheet_files(void)
 		{ 10, "参加工作时间", "two-digit year" },            /* 61-3-5 */
 		{ 11, "紧急联系人", "format the column as text" },   /* 卜/子女/1.38001E+10 */
 	};
-	char file[8192], fw_id[128], fw_date[64], fw_phone[64], cut[24], *out = NULL;
+	char file[8192], fw_id[128], fw_date[64], fw_phone[64], cut[24], grouped[19], *out = NULL;
 	long persons = yh_t_count("SELECT count(*) FROM yh.person"), audits;
 	int seq = 0;
 	yh_err err;
@@ -487,19 +487,21 @@ static void test_spreadsheet_files(void)
 	fullwidth(fw_id, sizeof(fw_id), rt_id("440802", "19410316", 31));
 	fullwidth(fw_date, sizeof(fw_date), "1941年3月16日");
 	fullwidth(fw_phone, sizeof(fw_phone), "138-0013-8000");
+	snprintf(grouped, sizeof(grouped), "%s", rt_id("440802", "19410318", 35));
 	snprintf(file, sizeof(file), "\xEF\xBB\xBF姓名,身份证号码,出生日期,类别,参加工作时间,单位,电话,备注,,\r\n"
 		"表甲,%s,1941/3/5,退休,1961-3-5,chikan,13800138000,\"独居，子女在外地, 每周电话\",,\r\n"
 		"表乙,%s,1941年3月6日,退休,1962年7月,chikan,\"0759-3618688;13912345678\",\"第一行\r\n第二行\",,\r\n"
 		"表丙,%s,19300307 00:00:00,离休,1948.10,chikan,,,,\r\n"
 		"表丁,%s,%s,退休,1961/3/5 0:00,chikan,%s,,,\r\n"
 		"表戊,=\"%s\",,退休,,chikan,=\"13800138001\",,,\r\n" /* a program's text form for Excel */
+		"表己,%.6s %.8s %s,,退休,,chikan,,,,\r\n" /* typed in groups */
 		",,,,,,,,,\r\n,,,,,,,,,\r\n",
 		rt_id("440802", "19410305", 11), rt_id("440802", "19410306", 13), rt_id("440802", "19300307", 15), fw_id,
-		fw_date, fw_phone, rt_id("440802", "19410317", 33));
+		fw_date, fw_phone, rt_id("440802", "19410317", 33), grouped, grouped + 6, grouped + 14);
 	CU_ASSERT_EQUAL(yh_roster_import(T.db, &T.admin, file, strlen(file), NULL, NULL, NULL, NULL, &out, &err), 0);
 	if (err.code)
 		fprintf(stderr, "spreadsheet file: %s\n%s\n", err.msg, out ? out : "");
-	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "created") ? yh_t_json(out, "created") : "", "5");
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "created") ? yh_t_json(out, "created") : "", "6");
 	free(out);
 	out = NULL;
 	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE name = '表甲' AND birth_date = '1941-03-05'"
@@ -512,7 +514,8 @@ static void test_spreadsheet_files(void)
 				   " AND joined_on = '1961-03-05' AND phones->0->>'number' = '13800138000'"), 1);
 	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE name = '表戊' AND birth_date = '1941-03-17'"
 				   " AND phones->0->>'number' = '13800138001'"), 1);
-	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person"), persons + 5);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person WHERE name = '表己' AND birth_date = '1941-03-18'"), 1);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person"), persons + 6);
 
 	/* numbers and dates a spreadsheet mangled: every one named with how to fix it, nothing written */
 	persons = yh_t_count("SELECT count(*) FROM yh.person");
