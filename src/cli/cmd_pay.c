@@ -170,6 +170,8 @@ static int cmd_batch_show(yh_cli *c, int argc, char **argv, yh_err *err)
 		return yh_err_set(err, YH_EUSAGE, "batch", "--batch is required");
 	if (lines != NULL)
 		n = strcmp(lines, "all") == 0 ? -1 : atol(lines);
+	else if (c->format)
+		n = -1; /* the file is for reviewing the batch: all of it, unless --lines says otherwise */
 	rc = yh_cli_actor(c, &db, &a, err);
 	if (rc == 0)
 		rc = yh_batch_get(db, a, id, n, &out, err);
@@ -337,7 +339,7 @@ const yh_cli_cmd yh_cmds_pay[] = {
 		"review a batch: total, control sum, flags and lines",
 		"Flags: holder_name_differs, account_shared, not_gbk.\n"
 		"--format csv|xlsx [--encoding utf-8|gbk] [--output FILE] writes the lines for Excel (for\n"
-		"review; the bank's file is 'batch export').\n\n"
+		"review; the bank's file is 'batch export'): all of them unless --lines N (on screen: 20).\n\n"
 		"Example:\n  yinhui batch show --batch 51d2...9c --lines all\n"
 		"  yinhui batch show --batch 51d2...9c --lines all --output 批次明细.xlsx" },
 	{ "batch", "approve", cmd_batch_approve,

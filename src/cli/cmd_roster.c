@@ -459,9 +459,12 @@ const yh_cli_cmd yh_cmds_roster[] = {
 	  "The first line names the columns: 姓名, 性别, 身份证号码, 出生日期, 类别, 原工作单位, 职级,\n"
 	  "参加工作时间, 离退休时间, 单位, 区县, 地址, 电话, 紧急联系人, 居住状况, 照护等级, 居住偏远, 党员,\n"
 	  "入册日期, 备注 (or the English field names). 姓名, 身份证号码 and 类别 are required.\n"
-	  "UTF-8 (with or without BOM) and GBK/GB18030 are detected. Rows are matched on the ID number:\n"
-	  "new ones are added, changed ones updated, the same file twice changes nothing. With any bad\n"
-	  "row nothing is imported and every bad row is listed (line, column, reason); exit status 3.\n"
+	  "UTF-8 (with or without BOM) and GBK/GB18030 are detected. Dates: 1941-03-05, 1941/3/5,\n"
+	  "1941年3月5日, 19410305, or 1941.03 for a month. In Excel, format the ID number and phone\n"
+	  "columns as text: a number column turns them into 4.40802E+17 and is refused. Rows are\n"
+	  "matched on the ID number: new ones are added, changed ones updated, the same file twice\n"
+	  "changes nothing. With any bad row nothing is imported and every bad row is listed (line,\n"
+	  "column, reason); exit status 3.\n"
 	  "--unit is the unit of rows without 单位 (default: yours). FILE - reads standard input.\n\n"
 	  "example: yinhui cadre import 干部名册.csv --encoding gbk --unit chikan" },
 	{ "cadre", "export", cmd_export,

@@ -21,7 +21,8 @@
 enum label_kind {
 	LK_TEXT = 0,
 	LK_FEN,  /* integer fen, written as yuan */
-	LK_YUAN  /* yuan text ("300.00"), written as a money cell */
+	LK_YUAN, /* yuan text ("300.00"), written as a money cell */
+	LK_GENDER /* M/F, written 男/女 as in the roster export */
 };
 
 /* JSON key -> column header. Keep every header of every list here. */
@@ -31,7 +32,7 @@ static const struct label {
 } labels[] = {
 	/* persons (the same words as the roster import's columns) */
 	{ "name", "姓名", LK_TEXT },
-	{ "gender", "性别", LK_TEXT },
+	{ "gender", "性别", LK_GENDER },
 	{ "id_number", "身份证号码", LK_TEXT },
 	{ "birth_date", "出生日期", LK_TEXT },
 	{ "age", "年龄", LK_TEXT },
@@ -219,6 +220,8 @@ static char *cell_of(json_t *v, enum label_kind kind, int *type)
 			*type = YH_CELL_MONEY;
 			return strdup(s);
 		}
+		if (kind == LK_GENDER && (strcmp(s, "M") == 0 || strcmp(s, "F") == 0))
+			return strdup(*s == 'M' ? "男" : "女");
 		if (local_time(s, t))
 			return strdup(t);
 		return strdup(s);

@@ -337,12 +337,48 @@ int yh_budget_unset(yh_db *db, const yh_actor *a, int year, const char *unit, co
 	return rc;
 }
 
+/* Copies cell into out (size n) without the spaces a spreadsheet leaves around it (ASCII and U+3000). */
+static const char *trimmed(char *out, size_t n, const char *cell)
+{
+	const char *b = cell, *e = cell + strlen(cell);
+
+	for (;;) {
+		if (*b == ' ' || *b == '\t')
+			b++;
+		else if (strncmp(b, "\xE3\x80\x80", 3) == 0)
+			b += 3;
+		else
+			break;
+	}
+	for (;;) {
+		if (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		else if (e - b >= 3 && strncmp(e - 3, "\xE3\x80\x80", 3) == 0)
+			e -= 3;
+		else
+			break;
+	}
+	snprintf(out, n, "%.*s", (int)(e - b), b);
+	return out;
+}
+
+/* 1 when every cell of the record is empty or spaces: a row a spreadsheet keeps after its data. */
+static int blank_record(const char *const *f, size_t nf)
+{
+	char buf[8];
+
+	for (size_t i = 0; i < nf; i++)
+		if (*trimmed(buf, sizeof(buf), f[i]) != '\0')
+			return 0;
+	return 1;
+}
+
 /* Maps a header cell to a column role. */
 static int header_role(const char *h)
 {
 	static const struct { const char *name; int role; } map[] = {
 		{ "year", 0 }, { "年度", 0 }, { "unit", 1 }, { "单位", 1 }, { "item", 2 }, { "项目", 2 },
-		{ "项目代码", 2 }, { "amount", 3 }, { "金额", 3 }, { "数值", 3 }, { "金额(元)", 3 },
+		{ "项目代码", 2 }, { "amount", 3 }, { "金额", 3 }, { "数值", 3 }, { "金额(元)", 3 }, { "金额（元）", 3 },
 		{ "note", 4 }, { "备注", 4 },
 	};
 
@@ -357,16 +393,17 @@ static int import_row(yh_db *db, const yh_actor *a, const char *const *f, const 
 	json_t *after, size_t line, yh_err *err)
 {
 	const char *val[5] = { NULL, NULL, NULL, NULL, NULL };
-	char kind[8], key[160];
+	char kind[8], key[160], cells[4][512];
 	struct change c;
 	yh_eval_unit u;
 	char *end = NULL;
 	long year;
 	int rc;
 
+	/* year, unit, item and amount without the spaces around them; the note as written */
 	for (int r = 0; r < 5; r++)
 		if (col[r] >= 0 && (size_t)col[r] < nf)
-			val[r] = f[col[r]];
+			val[r] = r < 4 ? trimmed(cells[r], sizeof(cells[r]), f[col[r]]) : f[col[r]];
 	if (val[0] == NULL || val[1] == NULL || val[2] == NULL || val[3] == NULL)
 		return yh_err_set(err, YH_EINVAL, NULL, "line %zu: year, unit, item and amount are required", line);
 	year = strtol(val[0], &end, 10);
@@ -414,9 +451,13 @@ int yh_budget_import(yh_db *db, const yh_actor *a, yh_csv_reader *csv, char **ou
 		goto done;
 	}
 	for (size_t i = 0; i < nf; i++) {
-		int r = header_role(f[i]);
+		char h[128];
+		int r = header_role(trimmed(h, sizeof(h), f[i]));
+		/* a spreadsheet saves the empty columns after the data too */
+		if (r < 0 && h[0] == '\0')
+			continue;
 		if (r < 0) {
-			rc = yh_err_set(err, YH_EINVAL, f[i], "unknown column \"%.40s\" (year, unit, item, amount, note)", f[i]);
+			rc = yh_err_set(err, YH_EINVAL, h, "unknown column \"%.40s\" (year, unit, item, amount, note)", h);
 			goto done;
 		}
 		col[r] = (int)i;
@@ -429,6 +470,8 @@ int yh_budget_import(yh_db *db, const yh_actor *a, yh_csv_reader *csv, char **ou
 		got = yh_csv_next(csv, &f, &nf, err);
 		if (got != 1)
 			break;
+		if (blank_record(f, nf))
+			continue;
 		rc = import_row(db, a, f, col, nf, after, yh_csv_line(csv), err);
 		if (rc != 0)
 			goto done;

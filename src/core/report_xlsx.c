@@ -102,7 +102,8 @@ static int figure_row(lxw_workbook *wb, lxw_worksheet *ws, lxw_row_t r, const ch
 	} else if (v == NULL || json_is_null(v)) {
 		worksheet_write_string(ws, r, 2, "不适用", NULL);
 	} else if (json_is_string(v)) {
-		worksheet_write_number(ws, r, 2, strtod(json_string_value(v), NULL), num);
+		/* rates come as decimal text; anything else (the period's dates, the unit's code) stays text */
+		write_cell(ws, r, 2, json_string_value(v), 1, num, NULL);
 	} else if (strcmp(kind, "fen") == 0) {
 		/* XLSX holds numbers as doubles: yuan with 2 decimals are shown exactly */
 		worksheet_write_number(ws, r, 2, (double)json_integer_value(v) / 100.0, num);
@@ -155,15 +156,21 @@ static void figures_sheet(lxw_workbook *wb, json_t *doc, lxw_format *bold, lxw_f
 	for (size_t i = 0; i < n; i++) {
 		v = json_object_get(figs, keys[i]);
 		if (json_is_object(v) && json_object_get(v, "value") == NULL) {
-			json_t *sub;
-			const char *sk;
+			json_t *sub, *lab = json_object_get(labels, keys[i]);
+			const char *sk, *unit = yh_eval_str(lab, "unit");
+			/* a breakdown in 元 (预算指标执行 by budget line) holds fen, like every amount */
+			int money = strcmp(unit, "元") == 0;
 			json_object_foreach(v, sk, sub) {
 				char code[256];
 				snprintf(code, sizeof(code), "%s.%s", keys[i], sk);
 				worksheet_write_string(ws, r, 0, code, NULL);
 				worksheet_write_string(ws, r, 1, sk, NULL);
-				if (json_is_integer(sub))
+				if (json_is_integer(sub) && money)
+					worksheet_write_number(ws, r, 2, (double)json_integer_value(sub) / 100.0, num);
+				else if (json_is_integer(sub))
 					worksheet_write_number(ws, r, 2, (double)json_integer_value(sub), integer);
+				if (*unit != '\0')
+					worksheet_write_string(ws, r, 3, unit, NULL);
 				r++;
 			}
 			continue;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/roster_internal.h"
+#include "yinhui/validate.h"
 
 const yh_roster_column yh_roster_columns[] = { /* the header fixes the count */
 	{ "name", "姓名", { NULL } },
@@ -95,7 +96,7 @@ int yh_roster_units_find(const yh_roster_units *m, const char *s, const char **i
 	return 0;
 }
 
-/* Trims ASCII spaces, tabs and U+3000 at both ends, in place; drops a spreadsheet's formula guard. */
+/* Trims ASCII spaces, tabs and U+3000 at both ends, in place; drops a spreadsheet's formula guard and ="…". */
 char *yh_roster_cell_trim(char *s)
 {
 	size_t n;
@@ -120,6 +121,11 @@ char *yh_roster_cell_trim(char *s)
 	s[n] = '\0';
 	if (s[0] == '\'' && s[1] && strchr("=+-@", s[1]))
 		s++;
+	/* ="440802..." is how a program writes a CSV cell for Excel to keep as text */
+	else if (n >= 3 && s[0] == '=' && s[1] == '"' && s[n - 1] == '"' && memchr(s + 2, '"', n - 3) == NULL) {
+		s[n - 1] = '\0';
+		s += 2;
+	}
 	return s;
 }
 
@@ -137,10 +143,12 @@ static int digits(const char **p, int max, int *v)
 	return n;
 }
 
-/* Skips one date separator: - / . or 年 月 (UTF-8). */
-static int date_sep(const char **p)
+/* Skips one date separator: - / . or 年 月 (UTF-8); *sep gets the ASCII one, or 0. */
+static int date_sep(const char **p, char *sep)
 {
+	*sep = 0;
 	if (**p == '-' || **p == '/' || **p == '.') {
+		*sep = **p;
 		(*p)++;
 		return 1;
 	}
@@ -151,27 +159,165 @@ static int date_sep(const char **p)
 	return 0;
 }
 
-/* Dates as spreadsheets write them -> YYYY-MM-DD: 1930/7/1, 1930.07.01, 19300701, 1930年7月1日, 1945.03 (day 1). */
-void yh_roster_cell_date(char *out, size_t n, const char *s)
+void yh_roster_cell_halfwidth(char *s)
+{
+	unsigned char *r = (unsigned char *)s, *w = r;
+
+	while (*r != '\0') {
+		/* U+FF01..U+FF5E are EF BC 81..BF and EF BD 80..9E; U+3000 is E3 80 80 */
+		if (r[0] == 0xEF && r[1] == 0xBC && r[2] >= 0x81 && r[2] <= 0xBF) {
+			*w++ = (unsigned char)(r[2] - 0x60);
+			r += 3;
+		} else if (r[0] == 0xEF && r[1] == 0xBD && r[2] >= 0x80 && r[2] <= 0x9E) {
+			*w++ = (unsigned char)(r[2] - 0x20);
+			r += 3;
+		} else if (r[0] == 0xE3 && r[1] == 0x80 && r[2] == 0x80) {
+			*w++ = ' ';
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
+/* 1 when s is d{1,2} sep d{1,2} sep d{1,last} (with last 4: exactly 4 digits), one separator of - / . */
+static int three_parts(const char *s, int last)
 {
 	const char *p = s;
-	int y = 0, m = 0, d = 1, ok = 0;
+	char sep;
+	int v, n;
 
-	if (strlen(s) == 8 && strspn(s, "0123456789") == 8) {
+	if (digits(&p, 2, &v) == 0 || (*p != '-' && *p != '/' && *p != '.'))
+		return 0;
+	sep = *p++;
+	if (digits(&p, 2, &v) == 0 || *p++ != sep)
+		return 0;
+	n = digits(&p, last, &v);
+	return (last == 4 ? n == 4 : n > 0) && *p == '\0';
+}
+
+int yh_roster_cell_date(char *out, size_t n, const char *s, char *why, size_t whylen)
+{
+	static const char *const midnight[] = { " 0:00", " 00:00", " 0:00:00", " 00:00:00", NULL };
+	char cell[40];
+	const char *p = cell;
+	size_t len;
+	int y = 0, m = 0, d = 1, ok = 0, nm = 0, month_only = 0;
+	char sep = 0, sep2 = 0;
+
+	snprintf(out, n, "%s", s); /* unless read below: the date validator names what is wrong */
+	snprintf(cell, sizeof(cell), "%s", s);
+	len = strlen(cell);
+	/* a date-time cell of a spreadsheet saves the date with the time of midnight */
+	for (int k = 0; midnight[k]; k++) {
+		size_t ml = strlen(midnight[k]);
+		if (len > ml && strcmp(cell + len - ml, midnight[k]) == 0) {
+			cell[len - ml] = '\0';
+			len -= ml;
+			break;
+		}
+	}
+	if (len == 8 && strspn(cell, "0123456789") == 8) {
 		digits(&p, 4, &y);
 		digits(&p, 2, &m);
 		digits(&p, 2, &d);
 		ok = 1;
-	} else if (digits(&p, 4, &y) == 4 && date_sep(&p) && digits(&p, 2, &m) > 0) {
-		if (*p == '\0' || (strcmp(p, "月") == 0))
+	} else if (digits(&p, 4, &y) == 4 && date_sep(&p, &sep) && (nm = digits(&p, 2, &m)) > 0) {
+		if (*p == '\0' || strcmp(p, "月") == 0) {
+			/* a spreadsheet keeps 1949.10 as the number 1949.1: that month is October or January */
+			if (sep == '.' && nm == 1 && m == 1 && *p == '\0') {
+				snprintf(why, whylen, "'%.20s' can be January or October (a spreadsheet turns 1949.10 into 1949.1):"
+					" write 1949.01 or 1949.10 in a column formatted as text, or the whole date", s);
+				return -1;
+			}
 			ok = 1;
-		else if (date_sep(&p) && digits(&p, 2, &d) > 0 && (*p == '\0' || strcmp(p, "日") == 0))
+			month_only = 1;
+		} else if (date_sep(&p, &sep2) && digits(&p, 2, &d) > 0 && (*p == '\0' || strcmp(p, "日") == 0)) {
 			ok = 1;
+		}
 	}
-	if (ok && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+	if (ok && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
 		snprintf(out, n, "%04d-%02d-%02d", y, m, d);
-	else
-		snprintf(out, n, "%s", s); /* the date validator names what is wrong */
+		return month_only;
+	}
+	if (len > 0 && len <= 5 && strspn(cell, "0123456789") == len) {
+		snprintf(why, whylen, "'%.20s' is a number, not a date (a spreadsheet's date serial number?):"
+			" format the column as a date or text and write the whole date, e.g. 1941-03-05", s);
+		return -1;
+	}
+	if (three_parts(cell, 4)) {
+		snprintf(why, whylen, "'%.20s' can be read day first or month first: write the year first,"
+			" e.g. 1941-03-05", s);
+		return -1;
+	}
+	if (three_parts(cell, 2)) {
+		snprintf(why, whylen, "'%.20s' has a two-digit year: write the year in full, e.g. 1941-03-05", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* 1 when s holds a number in scientific notation (4.40802E+17, 1.38E+10). */
+static int has_exponent(const char *s)
+{
+	for (const char *e = s; (e = strpbrk(e, "Ee")) != NULL; e++)
+		if (e > s && e[-1] >= '0' && e[-1] <= '9' && e[1] == '+' && e[2] >= '0' && e[2] <= '9')
+			return 1;
+	return 0;
+}
+
+/* 1 when s is digits, a point and only zeros: a number written by a program that reads every number as decimal. */
+static int trailing_point_zero(const char *s)
+{
+	size_t nd = strspn(s, "0123456789");
+
+	return nd > 0 && s[nd] == '.' && s[nd + 1] == '0' && s[nd + 1 + strspn(s + nd + 1, "0")] == '\0';
+}
+
+int yh_roster_cell_mangled(char *why, size_t whylen, const char *field, const char *s)
+{
+	static const char fix[] = "format the column as text and enter the numbers again";
+	/* each message fits the 255 bytes of an import error */
+	size_t len = strlen(s);
+
+	if (strcmp(field, "id_number") == 0) {
+		if (has_exponent(s)) {
+			snprintf(why, whylen, "the ID number was turned into a number by the spreadsheet"
+				" (e.g. 4.40802E+17): %s", fix);
+			return -1;
+		}
+		if (trailing_point_zero(s)) {
+			snprintf(why, whylen, "the ID number '%.30s' was saved as a number (it ends in .0): %s", s, fix);
+			return -1;
+		}
+		/* a number column keeps 15 digits and fills the rest with zeros */
+		if (len == 18 && strspn(s, "0123456789") == 18 && strcmp(s + 15, "000") == 0 &&
+		    yh_idno_check_digit(s) != '0') {
+			snprintf(why, whylen, "the ID number ends in 000 and its check digit does not match: a"
+				" spreadsheet kept only 15 digits; %s", fix);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(field, "phones") == 0 || strcmp(field, "emergency_contacts") == 0) {
+		if (has_exponent(s)) {
+			snprintf(why, whylen, "'%.30s': the spreadsheet turned a phone number into a number: %s", s, fix);
+			return -1;
+		}
+		if (strcmp(field, "phones") == 0 && trailing_point_zero(s)) {
+			snprintf(why, whylen, "the phone number '%.30s' was saved as a number (it ends in .0): %s", s, fix);
+			return -1;
+		}
+		/* 10 or 11 digits starting 2-9 is a landline whose area code lost its 0 */
+		if (strcmp(field, "phones") == 0 && (len == 10 || len == 11) && strspn(s, "0123456789") == len &&
+		    s[0] >= '2') {
+			snprintf(why, whylen, "'%.30s' lost the leading 0 of its area code (a spreadsheet drops it"
+				" from a number): %s", s, fix);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 const char *yh_roster_cell_alias(const char *field, const char *s)

@@ -62,6 +62,15 @@ static int cmp_error(const void *a, const void *b)
 /* Maps the header row to columns; unknown headers are errors, 序号 is ignored. */
 static int read_header(const char **fields, size_t n, int *col_of, int *present, yh_ierrs *errs, yh_err *err)
 {
+	/* one cell holding tabs or semicolons: saved as "Text (tab-delimited)" or with a European list separator */
+	if (n == 1 && strpbrk(fields[0], "\t;") != NULL) {
+		col_of[0] = -1;
+		if (yh_ierrs_add(errs, 1, "", NULL, strchr(fields[0], '\t') ?
+		    "the columns are separated by tabs: save the file as CSV (comma-separated)" :
+		    "the columns are separated by semicolons: save the file as CSV (comma-separated)") != 0)
+			return yh_err_set(err, YH_EINTERNAL, NULL, "out of memory");
+		return 0;
+	}
 	for (size_t c = 0; c < n; c++) {
 		char buf[256], *h;
 		col_of[c] = -1;
@@ -121,7 +130,7 @@ static int import_row(const char **cells, size_t n, const int *col_of, size_t nc
 	yh_values *v = NULL;
 	yh_person_rec r;
 	const char *unit_id = NULL, *raw_id = NULL;
-	char lines[24];
+	char lines[24], birth_month[8] = "";
 	yh_err e;
 	int rc = 0, bad;
 
@@ -136,7 +145,7 @@ static int import_row(const char **cells, size_t n, const int *col_of, size_t nc
 		}
 	for (size_t c = 0; c < n && c < ncols && rc == 0; c++) {
 		const char *field, *val;
-		char datebuf[32];
+		char datebuf[32], why[320];
 		enum yh_cell_kind kind;
 		char *cell;
 
@@ -150,6 +159,18 @@ static int import_row(const char **cells, size_t n, const int *col_of, size_t nc
 			goto done;
 		}
 		cell = yh_roster_cell_trim(copies[c]);
+		/* numbers and dates typed with a Chinese input method's full-width digits */
+		if (kind == CK_ID || kind == CK_DATE || kind == CK_ADDED || kind == CK_LIST ||
+		    (kind == CK_DERIVED && strcmp(field, "birth_date") == 0))
+			yh_roster_cell_halfwidth(cell);
+		/* 440802 19410305 0112: an ID number typed in groups */
+		if (kind == CK_ID) {
+			char *w = cell;
+			for (const char *rd = cell; *rd; rd++)
+				if (*rd != ' ')
+					*w++ = *rd;
+			*w = '\0';
+		}
 		val = (kind == CK_ALIAS || kind == CK_BOOL || kind == CK_DERIVED) ? yh_roster_cell_alias(field, cell) : cell;
 		if (kind == CK_UNIT) {
 			int u = *cell ? yh_roster_units_find(units, cell, &unit_id) : 0;
@@ -174,12 +195,19 @@ static int import_row(const char **cells, size_t n, const int *col_of, size_t nc
 			else if (kind != CK_KEY && kind != CK_ID)
 				val = NULL;
 		} else if (kind == CK_DATE || kind == CK_ADDED || (kind == CK_DERIVED && strcmp(field, "birth_date") == 0)) {
-			yh_roster_cell_date(datebuf, sizeof(datebuf), cell);
+			int dr = yh_roster_cell_date(datebuf, sizeof(datebuf), cell, why, sizeof(why));
+			if (dr < 0) {
+				rc = yh_ierrs_add(errs, line, yh_roster_columns[col_of[c]].header, field, why);
+				goto done;
+			}
+			if (dr == 1 && kind == CK_DERIVED) {
+				/* 出生年月 1941.03: the day comes from the ID number, the month must agree with it */
+				snprintf(birth_month, sizeof(birth_month), "%.7s", datebuf);
+				continue;
+			}
 			val = datebuf;
-		} else if (kind == CK_ID && (strchr(cell, 'E') || strchr(cell, 'e')) && strchr(cell, '+')) {
-			rc = yh_ierrs_add(errs, line, yh_roster_columns[col_of[c]].header, field,
-				"the ID number was turned into a number by the spreadsheet (e.g. 4.40802E+17):"
-				" format the column as text and enter the numbers again");
+		} else if ((kind == CK_ID || kind == CK_LIST) && yh_roster_cell_mangled(why, sizeof(why), field, cell) != 0) {
+			rc = yh_ierrs_add(errs, line, yh_roster_columns[col_of[c]].header, field, why);
 			goto done;
 		}
 		if (kind == CK_ID)
@@ -198,6 +226,10 @@ static int import_row(const char **cells, size_t n, const int *col_of, size_t nc
 		rc = YH_EINTERNAL;
 		goto done;
 	}
+	if (bad == 0 && birth_month[0] != '\0' &&
+	    (r.val[RC_BIRTH_DATE] == NULL || strncmp(r.val[RC_BIRTH_DATE], birth_month, 7) != 0))
+		bad = yh_err_set(&e, YH_EINVAL, "birth_date", "birth month %s does not agree with the ID number, which says %s",
+			birth_month, r.val[RC_BIRTH_DATE] ? r.val[RC_BIRTH_DATE] : "another date");
 	if (bad != 0) {
 		rc = yh_ierrs_add(errs, line, header_of(e.field), e.field, e.msg);
 		goto done;

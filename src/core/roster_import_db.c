@@ -173,6 +173,9 @@ int yh_ierrs_add(yh_ierrs *e, size_t line, const char *column, const char *field
 	snprintf(e->v[e->n].column, sizeof(e->v[e->n].column), "%s", column ? column : "");
 	snprintf(e->v[e->n].field, sizeof(e->v[e->n].field), "%s", field ? field : "");
 	snprintf(e->v[e->n].msg, sizeof(e->v[e->n].msg), "%s", msg);
+	/* a cut may split a character, and JSON refuses such a string: the error would be lost */
+	yh_utf8_sanitize(e->v[e->n].column);
+	yh_utf8_sanitize(e->v[e->n].msg);
 	e->n++;
 	return 0;
 }

@@ -139,10 +139,26 @@ void yh_roster_units_free(yh_roster_units *m);
 /* A unit by code, else by its unique name: 0 found (*id borrowed); 1 unknown; 2 ambiguous; 3 outside scope. */
 int yh_roster_units_find(const yh_roster_units *m, const char *s, const char **id);
 
-/* Trims spaces (ASCII and U+3000) in place and drops a spreadsheet's formula guard ('=...). */
+/* Trims spaces (ASCII and U+3000) in place and drops a spreadsheet's formula guard ('=...) and text form (="..."). */
 char *yh_roster_cell_trim(char *s);
-/* Spreadsheet dates (1930/7/1, 1930.07.01, 19300701, 1930年7月1日, 1945.03) -> YYYY-MM-DD; else s unchanged. */
-void yh_roster_cell_date(char *out, size_t n, const char *s);
+/* Full-width ASCII (U+FF01..U+FF5E, what a Chinese input method types) and U+3000 -> ASCII, in place. */
+void yh_roster_cell_halfwidth(char *s);
+/*
+ * Spreadsheet dates (1930/7/1, 1930.07.01, 19300701, 1930年7月1日, 1945.03,
+ * 1930/7/1 0:00) -> YYYY-MM-DD in out; anything else is copied as it is for
+ * the date validator. Returns 0; 1 when the cell names only a month (1945.03,
+ * 1945年3月: out is its first day); or -1 with a message in why when the cell
+ * is a date a spreadsheet damaged or one that reads two ways (1949.1 from
+ * 1949.10, a serial number, 3/5/1941, 41-3-5).
+ */
+int yh_roster_cell_date(char *out, size_t n, const char *s, char *why, size_t whylen);
+/*
+ * Returns -1 with a message in why when a cell of field (id_number, phones,
+ * emergency_contacts) is a number a spreadsheet mangled: scientific notation,
+ * a trailing .0, an 18-digit ID number cut to 15 digits, a landline that lost
+ * its leading 0. Else 0.
+ */
+int yh_roster_cell_mangled(char *why, size_t whylen, const char *field, const char *s);
 /* Common long forms (离休干部, 是/否, 男性) -> the field's value; else s. */
 const char *yh_roster_cell_alias(const char *field, const char *s);
 

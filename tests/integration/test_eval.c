@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "support.h"
+#include "unzip_util.h"
 #include "yinhui/activity.h"
 #include "yinhui/budget.h"
 #include "yinhui/csv.h"
@@ -250,6 +250,22 @@ static void test_budget_csv(void)
 	CU_ASSERT_EQUAL(yh_t_count("SELECT amount FROM yh.budget_figure WHERE year = 2023 AND item = 'procurement_budget'"),
 		120050);
 	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.audit_log WHERE action = 'budget.import'"), 1);
+	/* as Excel saves it: the empty columns and rows after the data, spaces around a number, 金额（元） */
+	{
+		static const char excel[] = "\xEF\xBB\xBF年度,单位,项目,金额（元）,备注,,\r\n"
+					    "2023,chikan,procurement_budget, 1300.50 ,再次导入,,\r\n,,,,,,\r\n,,,,,,\r\n";
+		CU_ASSERT_EQUAL_FATAL(yh_csv_reader_new(&r, excel, strlen(excel)), 0);
+		yh_err_clear(&err);
+		CU_ASSERT_EQUAL(yh_budget_import(T.db, &T.clerk, r, &out, &err), 0);
+		if (err.code)
+			fprintf(stderr, "budget import: %s\n", err.msg);
+		CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"rows\":1"));
+		free(out);
+		out = NULL;
+		yh_csv_reader_free(r);
+		CU_ASSERT_EQUAL(yh_t_count("SELECT amount FROM yh.budget_figure WHERE year = 2023 AND item = 'procurement_budget'"),
+			130050);
+	}
 }
 
 static void test_activities(void)
@@ -650,45 +666,6 @@ static void test_explain(void)
 }
 
 /* ---- the reports ---- */
-
-/* The uncompressed content of name in a zip archive (via its central directory). */
-static char *unzip_entry(const unsigned char *zip, size_t len, const char *name)
-{
-	size_t eocd = len >= 22 ? len - 22 : 0, cd, n, off;
-	char *res = NULL;
-
-	while (eocd > 0 && !(zip[eocd] == 'P' && zip[eocd + 1] == 'K' && zip[eocd + 2] == 5 && zip[eocd + 3] == 6))
-		eocd--;
-	n = zip[eocd + 10] | zip[eocd + 11] << 8;
-	cd = zip[eocd + 16] | zip[eocd + 17] << 8 | (size_t)zip[eocd + 18] << 16 | (size_t)zip[eocd + 19] << 24;
-	for (off = cd; n-- > 0 && off + 46 <= len;) {
-		size_t nlen = zip[off + 28] | zip[off + 29] << 8, xlen = zip[off + 30] | zip[off + 31] << 8;
-		size_t clen = zip[off + 32] | zip[off + 33] << 8, method = zip[off + 10] | zip[off + 11] << 8;
-		size_t csize = zip[off + 20] | zip[off + 21] << 8 | (size_t)zip[off + 22] << 16 | (size_t)zip[off + 23] << 24;
-		size_t usize = zip[off + 24] | zip[off + 25] << 8 | (size_t)zip[off + 26] << 16 | (size_t)zip[off + 27] << 24;
-		size_t lho = zip[off + 42] | zip[off + 43] << 8 | (size_t)zip[off + 44] << 16 | (size_t)zip[off + 45] << 24;
-		if (nlen == strlen(name) && memcmp(zip + off + 46, name, nlen) == 0) {
-			size_t data = lho + 30 + (zip[lho + 26] | zip[lho + 27] << 8) + (zip[lho + 28] | zip[lho + 29] << 8);
-			z_stream s;
-			res = calloc(1, usize + 1);
-			if (method == 0) {
-				memcpy(res, zip + data, usize);
-			} else {
-				memset(&s, 0, sizeof(s));
-				inflateInit2(&s, -15);
-				s.next_in = (unsigned char *)zip + data;
-				s.avail_in = (unsigned)csize;
-				s.next_out = (unsigned char *)res;
-				s.avail_out = (unsigned)usize;
-				inflate(&s, Z_FINISH);
-				inflateEnd(&s);
-			}
-			return res;
-		}
-		off += 46 + nlen + xlen + clen;
-	}
-	return NULL;
-}
 
 static void test_reports(void)
 {

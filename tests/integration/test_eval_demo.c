@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "support.h"
+#include "unzip_util.h"
 #include "yinhui/activity.h"
 #include "yinhui/evaluation.h"
 
@@ -151,6 +152,32 @@ static void test_report_and_finalise(void)
 	if (f) {
 		fwrite(out, 1, len, f);
 		fclose(f);
+	}
+	free(out);
+	/* the 数据 sheet of the workbook: money in yuan, dates and codes as text */
+	CU_ASSERT_EQUAL_FATAL(yh_eval_render(T.db, &T.auditor, 2022, "bureau", "xlsx", &out, &len, &ctype, &err), 0);
+	{
+		char *sheet = unzip_entry((unsigned char *)out, len, "xl/worksheets/sheet2.xml");
+		char *shared = unzip_entry((unsigned char *)out, len, "xl/sharedStrings.xml");
+		char want[48];
+		json_t *d = json_loads(doc, 0, NULL);
+		long fen = (long)json_integer_value(json_object_get(json_object_get(json_object_get(d, "figures"),
+			"budget_lines"), "离休干部待遇·困难补助（示例）"));
+		json_decref(d);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(sheet);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(shared);
+		/* 预算指标执行 per budget line is fen in the document: the sheet shows yuan, as for every money figure */
+		CU_ASSERT(fen > 0 && fen % 100 == 0);
+		snprintf(want, sizeof(want), "<v>%ld</v>", fen);
+		CU_ASSERT_PTR_NULL(strstr(sheet, want));
+		snprintf(want, sizeof(want), "<v>%ld</v>", fen / 100);
+		CU_ASSERT_PTR_NOT_NULL(strstr(sheet, want));
+		/* the period is a date, not the number 2022 */
+		CU_ASSERT_PTR_NOT_NULL(strstr(shared, "<t>2022-01-01</t>"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(shared, "<t>2022-12-31</t>"));
+		CU_ASSERT_PTR_NULL(strstr(sheet, "<v>2022</v>"));
+		free(sheet);
+		free(shared);
 	}
 	free(out);
 	CU_ASSERT_EQUAL(yh_eval_finalise(T.db, &T.approver, 2022, NULL, &out, &err), 0);

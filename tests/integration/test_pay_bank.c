@@ -12,6 +12,7 @@
 #include "test_pay_util.h"
 #include "yinhui/csv.h"
 #include "yinhui/encoding.h"
+#include "yinhui/util.h"
 
 #define OUT_CSV "/tmp/yh-pay-bank-test.csv"
 #define OUT_GBK "/tmp/yh-pay-bank-test-gbk.csv"
@@ -177,9 +178,9 @@ static void test_result_round_trip(void)
 	CU_ASSERT_EQUAL(result(batch_id, bad, NULL, &out, &err), YH_EINVAL);
 	CU_ASSERT_EQUAL(result(batch_id, "名字,金额\n张三,1\n", NULL, &out, &err), YH_EINVAL);
 	CU_ASSERT_STRING_EQUAL(pt_batch(batch_id, "pending"), "3");
-	/* the real answer, in GBK as banks send it; the name with 𠀀 failed (户名不符) */
-	snprintf(csv, sizeof(csv), "业务流水号,姓名,状态,原因,银行流水号\r\n%s,%s,成功,,ICBC-001\r\n%s,某某,失败,户名不符,\r\n"
-		"%s,%s,成功,,ICBC-003\r\n总笔数,3,,,\r\n",
+	/* the real answer, in GBK as banks send it, fields padded with spaces; the name with 𠀀 failed (户名不符) */
+	snprintf(csv, sizeof(csv), "业务流水号,姓名,状态 ,原因,银行流水号\r\n%s,%s,成功  ,,ICBC-001  \r\n%s ,某某,失败, 户名不符 ,\r\n"
+		"%s,%s,成功,,ICBC-003\r\n总笔数 ,3,,,\r\n,,,,\r\n",
 		refs[0], names[0], refs[1], refs[2], names[2]);
 	CU_ASSERT_EQUAL_FATAL(yh_encoding_from_utf8(&gbk, &glen, csv, strlen(csv), YH_ENC_GBK, &err), 0);
 	yh_err_clear(&err);
@@ -291,11 +292,53 @@ static void test_reissue_keeps_reference(void)
 	free(out);
 }
 
+/* The review file a clerk opens in Excel (batch show --format) holds every line, not the 20 the screen shows. */
+static void test_review_file_all_lines(void)
+{
+	const char *path = "/tmp/yh-pay-bank-review.csv", *b;
+	char cmd[2048], name[32], account[32], *data = NULL;
+	size_t len = 0, rows = 0;
+
+	PT_PROGRAMME(&T.clerk, "code", "review", "name", "审核补助", "budget_line", "2080599", "period", "monthly",
+		"purpose", "审核补助", "amount", "100.00");
+	for (int i = 0; i < 25; i++) {
+		snprintf(name, sizeof(name), "审核%c%c", 'A' + i / 5, 'a' + i % 5);
+		snprintf(account, sizeof(account), "62220002000%05d", i);
+		CU_ASSERT_PTR_NOT_NULL(pt_enrol(&T.clerk, "review", pt_person(name, "cadre", "退休", "chikan", NULL, NULL),
+			"2022-01-01", account, NULL));
+	}
+	b = pt_generate(&T.clerk, "review", "2022-03", 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	unlink(path);
+	snprintf(cmd, sizeof(cmd), "YINHUI_CONFIG=/dev/null YINHUI_DATABASE_URL='%s' YINHUI_TOKEN='%s' %s batch show"
+		" --batch %s --format csv --output %s >/dev/null 2>&1", T.conninfo, yh_t_token("clerk"), YH_CLI_PATH, b, path);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	CU_ASSERT_EQUAL_FATAL(yh_file_read(path, 1u << 20, &data, &len), 0);
+	for (const char *p = data; (p = strstr(p, "\r\n")) != NULL; p += 2)
+		rows++;
+	CU_ASSERT_EQUAL(rows, 26); /* the header and 25 lines */
+	free(data);
+	/* --lines still limits it on request */
+	snprintf(cmd, sizeof(cmd), "YINHUI_CONFIG=/dev/null YINHUI_DATABASE_URL='%s' YINHUI_TOKEN='%s' %s batch show"
+		" --batch %s --lines 5 --format csv --output %s >/dev/null 2>&1", T.conninfo, yh_t_token("clerk"),
+		YH_CLI_PATH, b, path);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	data = NULL;
+	rows = 0;
+	CU_ASSERT_EQUAL_FATAL(yh_file_read(path, 1u << 20, &data, &len), 0);
+	for (const char *p = data; (p = strstr(p, "\r\n")) != NULL; p += 2)
+		rows++;
+	CU_ASSERT_EQUAL(rows, 6);
+	free(data);
+	unlink(path);
+}
+
 static const yh_t_case cases[] = {
 	{ "review flags", test_review_flags },
 	{ "payroll file: CSV, GBK refusal, XLSX", test_export_file },
 	{ "bank result file round trip", test_result_round_trip },
 	{ "failed line re-issued with the same reference", test_reissue_keeps_reference },
+	{ "the review file holds every line", test_review_file_all_lines },
 	{ NULL, NULL }
 };
 

@@ -177,6 +177,21 @@ static void test_csv_columns_and_gbk(void)
 	CU_ASSERT(access(tmp_path("bad.csv"), F_OK) != 0);
 }
 
+/* 性别 reads 男/女 in a list file, as in the roster export, not the M/F of the JSON */
+static void test_gender(void)
+{
+	char *data = NULL;
+	size_t len = 0, rows = 0;
+	yh_err err;
+
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL_FATAL(yh_cli_table_write("[{\"name\":\"张三\",\"gender\":\"M\"},{\"name\":\"李四\",\"gender\":\"F\"}]",
+		NULL, YH_TABLE_CSV, YH_ENC_UTF8, tmp_path("sex.csv"), &rows, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(yh_file_read(tmp_path("sex.csv"), 1 << 20, &data, &len), 0);
+	CU_ASSERT_STRING_EQUAL(data, "姓名,性别\r\n张三,男\r\n李四,女\r\n");
+	free(data);
+}
+
 static void test_xlsx_and_shapes(void)
 {
 	static const struct {
@@ -268,6 +283,7 @@ int main(void)
 	CU_add_test(s, "--format/--encoding/--output taken out of argv", test_take_format);
 	CU_add_test(s, "CSV in UTF-8 with BOM: headers and cells", test_csv_utf8);
 	CU_add_test(s, "chosen columns, GBK, and what GBK cannot carry", test_csv_columns_and_gbk);
+	CU_add_test(s, "性别 as 男/女", test_gender);
 	CU_add_test(s, "XLSX files and the shapes of lists", test_xlsx_and_shapes);
 	CU_add_test(s, "colour only on a terminal, never with NO_COLOR", test_colour);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
