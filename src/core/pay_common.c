@@ -108,6 +108,33 @@ void yh_pay_period_today(yh_pay_period *out, const char *kind)
 	yh_pay_period_parse(out, kind, label, date, NULL);
 }
 
+int yh_pay_period_not_ahead(const yh_pay_period *per, const char *kind, yh_err *err)
+{
+	yh_pay_period next;
+	char label[32];
+	int y, m, d, step;
+
+	if (strcmp(kind, "one_off") == 0)
+		return 0;
+	yh_date_today(&y, &m, &d);
+	step = strcmp(kind, "monthly") == 0 ? 1 : strcmp(kind, "quarterly") == 0 ? 3 : 12;
+	m = (strcmp(kind, "quarterly") == 0 ? 3 * ((m - 1) / 3) + 1 : strcmp(kind, "yearly") == 0 ? 1 : m) + step;
+	if (m > 12) {
+		m -= 12;
+		y++;
+	}
+	if (strcmp(kind, "monthly") == 0)
+		snprintf(label, sizeof(label), "%04d-%02d", y, m);
+	else if (strcmp(kind, "quarterly") == 0)
+		snprintf(label, sizeof(label), "%04d-Q%d", y, (m + 2) / 3);
+	else
+		snprintf(label, sizeof(label), "%04d", y);
+	if (yh_pay_period_parse(&next, kind, label, NULL, NULL) != 0 || strcmp(per->start, next.start) <= 0)
+		return 0;
+	return yh_err_set(err, YH_EINVAL, "period", "%s has not begun: a batch is generated at most one period ahead"
+		" (up to %s); is the year mistyped?", per->label, next.label);
+}
+
 int yh_pay_programme_find(yh_db *db, const char *ref, const char *field, yh_rows **out, yh_err *err)
 {
 	int rc;

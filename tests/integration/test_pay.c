@@ -755,10 +755,51 @@ static void test_permissions_and_scope(void)
 	CU_ASSERT_EQUAL(yh_pay_figures(T.db, &T.auditor, "2022-12-31", "2022-01-01", NULL, &out, &err), YH_EINVAL);
 }
 
+/* A period further ahead than the next one is refused (2052-Q1 typed for 2025-Q1): nothing is written. */
+static void test_period_not_ahead(void)
+{
+	const char *p = pt_person("冯远志", "cadre", "离休", "xiashan", NULL, NULL);
+	char label[48], next[48], far[48];
+	int y, m, d;
+	yh_fields *f;
+	char *out = NULL;
+	yh_err err;
+
+	PT_PROGRAMME(&T.clerk, "code", "ahead", "name", "护理费月", "budget_line", "2080501", "period", "monthly",
+		"beneficiary", "cadre", "amount", "100");
+	CU_ASSERT_PTR_NOT_NULL(pt_enrol(&T.clerk, "ahead", p, "2022-01-01", "6222000011115555", NULL));
+	yh_date_today(&y, &m, &d);
+	snprintf(label, sizeof(label), "%04d-%02d", y, m);
+	snprintf(next, sizeof(next), "%04d-%02d", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+	snprintf(far, sizeof(far), "%04d-%02d", m >= 11 ? y + 1 : y, m >= 11 ? m - 10 : m + 2);
+	CU_ASSERT_PTR_NOT_NULL(pt_generate(&T.clerk, "ahead", label, 0));
+	CU_ASSERT_PTR_NOT_NULL(pt_generate(&T.clerk, "ahead", next, 0));
+	f = yh_t_fields("programme", "ahead", "period", far, NULL);
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL(yh_batch_generate(T.db, &T.clerk, f, &out, &err), YH_EINVAL);
+	CU_ASSERT_STRING_EQUAL(err.field, "period");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, next)); /* says how far it may go */
+	yh_fields_free(f);
+	free(out);
+	snprintf(label, sizeof(label), "%04d-%02d", y + 27, m);
+	pt_generate(&T.clerk, "ahead", label, YH_EINVAL);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.batch b JOIN yh.programme g ON g.id = b.programme_id"
+		" WHERE g.code = 'ahead'"), 2);
+	/* quarters and years likewise */
+	PT_PROGRAMME(&T.clerk, "code", "ahead_q", "name", "护理费季", "budget_line", "2080501", "period", "quarterly",
+		"beneficiary", "cadre", "amount", "100");
+	CU_ASSERT_PTR_NOT_NULL(pt_enrol(&T.clerk, "ahead_q", p, "2022-01-01", "6222000011115555", NULL));
+	snprintf(label, sizeof(label), "%04d-Q%d", y + 1, (m + 2) / 3);
+	pt_generate(&T.clerk, "ahead_q", label, YH_EINVAL);
+	snprintf(label, sizeof(label), "%04d-Q%d", y, (m + 2) / 3);
+	CU_ASSERT_PTR_NOT_NULL(pt_generate(&T.clerk, "ahead_q", label, 0));
+}
+
 static const yh_t_case cases[] = {
 	{ "programmes and effective-dated rates", test_programmes_and_rates },
 	{ "657.55 x 12 = 7890.60", test_year_of_subsidy },
 	{ "a death stops the next period", test_death_stops_payment },
+	{ "no batch further ahead than the next period", test_period_not_ahead },
 	{ "proof of life and income test", test_proof_of_life_and_income },
 	{ "concurrent generation: one set of lines", test_concurrent_generation },
 	{ "maker != checker, also in SQL", test_maker_checker },
