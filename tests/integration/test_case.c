@@ -741,6 +741,53 @@ static void test_tally_in_step(void)
 	CU_ASSERT_EQUAL(yh_t_tally_drift(), 0);
 }
 
+/* After a death only the 临终去世 visit (to the family) is logged for the person; a festival or
+ * hospital visit dated after it was taken and counted in the year's visit figures. */
+static void test_visit_after_death(void)
+{
+	const char *cadre = case_cadre("chikan", "身后访", "1930-02-03", "退休");
+	const char *before, *v;
+	yh_fields *f;
+	char *out = NULL, vid[64];
+	yh_err err;
+	int rc;
+
+	before = case_visit(&T.cw_a, cadre, "2025-03-01T10:00", "重大节日", "上门", &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	snprintf(vid, sizeof(vid), "%s", before);
+	free(case_event(&T.cw_a, "death", cadre, "2025-03-15", &rc, &err));
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	/* the day of the death is still his */
+	case_visit(&T.cw_a, cadre, "2025-03-15T09:00", "重病住院", "医院", &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	yh_err_clear(&err);
+	f = yh_t_fields("person", cadre, "visited_at", "2025-05-01T10:00", "occasion", "重大节日", "mode", "上门", NULL);
+	CU_ASSERT_EQUAL(yh_visit_create(T.db, &T.cw_a, f, &out, &err), YH_EINVAL);
+	CU_ASSERT_STRING_EQUAL(err.field, "visited_at");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "2025-03-15"));
+	yh_fields_free(f);
+	free(out);
+	out = NULL;
+	case_visit(&T.cw_a, cadre, "2025-03-16T10:00", "重病住院", "医院", &rc);
+	CU_ASSERT_EQUAL(rc, YH_EINVAL);
+	v = case_visit(&T.cw_a, cadre, "2025-03-17T10:00", "临终去世", "上门", &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_STRING_NOT_EQUAL(v, "");
+	/* nor moved there by an amendment */
+	f = yh_t_fields("reason", "改日期", "visited_at", "2025-04-01T10:00", NULL);
+	CU_ASSERT_EQUAL(yh_visit_amend(T.db, &T.cw_a, vid, f, &out, &err), YH_EINVAL);
+	CU_ASSERT_STRING_EQUAL(err.field, "visited_at");
+	yh_fields_free(f);
+	free(out);
+	out = NULL;
+	f = yh_t_fields("reason", "改日期", "visited_at", "2025-03-02T10:00", NULL);
+	CU_ASSERT_EQUAL(yh_visit_amend(T.db, &T.cw_a, vid, f, &out, &err), 0);
+	yh_fields_free(f);
+	free(out);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.visit v JOIN yh.person p ON p.id = v.person_id"
+		" WHERE p.name = '身后访' AND v.visited_on > p.deceased_on AND v.occasion <> '临终去世'"), 0);
+}
+
 static const yh_t_case cases[] = {
 	{ "care plan revisions, measures, scope", test_plan_revisions },
 	{ "plan review interval from settings", test_plan_review_setting },
@@ -752,6 +799,7 @@ static const yh_t_case cases[] = {
 	{ "8 threads race to meet/waive", test_race_eight_threads },
 	{ "death is one transaction", test_death_transaction },
 	{ "concurrent deaths: one wins", test_death_race },
+	{ "after a death only the 临终去世 visit", test_visit_after_death },
 	{ "extreme weather for the vulnerable", test_weather },
 	{ "person tally in step", test_tally_in_step },
 	{ NULL, NULL }
