@@ -795,11 +795,43 @@ static void test_period_not_ahead(void)
 	CU_ASSERT_PTR_NOT_NULL(pt_generate(&T.clerk, "ahead_q", label, 0));
 }
 
+/* A death or a transfer out ends the person's branch posts that day: the branch shows no
+ * secretary, the successor is appointed, the allowance is unchanged, every end audited. */
+static void test_posts_end_on_leaving(void)
+{
+	const char *br = add_branch("身后一支部", "支部", "chikan");
+	const char *br2 = add_branch("身后二支部", "支部", "xiashan");
+	const char *dead = pt_person("故书记", "cadre", "退休", "chikan", NULL, NULL);
+	const char *gone = pt_person("迁书记", "cadre", "退休", "xiashan", NULL, NULL);
+	const char *next = pt_person("继任者", "cadre", "退休", "chikan", NULL, NULL);
+	char st[6], *out = NULL;
+	yh_err err;
+
+	CU_ASSERT_EQUAL(post(br, dead, "书记", "2021-01-01", NULL), 0);
+	CU_ASSERT_EQUAL(post(br2, gone, "书记", "2021-01-01", "2030-12-31"), 0);
+	CU_ASSERT_EQUAL(post(br2, gone, "委员", "2021-01-01", NULL), 0);
+	CU_ASSERT_EQUAL(yh_t_sql("UPDATE yh.person SET deceased_on = '2022-06-20' WHERE name = '故书记'", st), 0);
+	CU_ASSERT_EQUAL(yh_t_sql("UPDATE yh.person SET transferred_out_on = '2022-08-05' WHERE name = '迁书记'", st), 0);
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL_FATAL(yh_branch_get(T.db, &T.clerk, br, &out, &err), 0);
+	CU_ASSERT_PTR_NULL(yh_t_json(out, "secretary"));
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "posts.0.to_on"), "2022-06-20");
+	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "posts.0.current"), "false");
+	free(out);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.branch_post bp JOIN yh.person p ON p.id = bp.person_id"
+		" WHERE p.name = '迁书记' AND bp.to_on = '2022-08-05'"), 2);
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.audit_log WHERE action = 'branch.post_end'"
+		" AND after->>'reason' IN ('去世', '迁出')"), 3);
+	/* the successor takes the post from the day after */
+	CU_ASSERT_EQUAL(post(br, next, "书记", "2022-06-21", NULL), 0);
+}
+
 static const yh_t_case cases[] = {
 	{ "programmes and effective-dated rates", test_programmes_and_rates },
 	{ "657.55 x 12 = 7890.60", test_year_of_subsidy },
 	{ "a death stops the next period", test_death_stops_payment },
 	{ "no batch further ahead than the next period", test_period_not_ahead },
+	{ "a death or transfer ends the branch posts", test_posts_end_on_leaving },
 	{ "proof of life and income test", test_proof_of_life_and_income },
 	{ "concurrent generation: one set of lines", test_concurrent_generation },
 	{ "maker != checker, also in SQL", test_maker_checker },
