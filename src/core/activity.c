@@ -120,6 +120,25 @@ static int funding(const yh_values *v, const char **fen, yh_err *err)
 	return 0;
 }
 
+static const char Q_HELD_AHEAD[] = "SELECT $1::date > yh.today()";
+
+/* The register records what was held: a day after today (Asia/Shanghai) is a mistyped year. */
+static int held_past(yh_db *db, const yh_values *v, yh_err *err)
+{
+	const char *d = yh_values_get(v, "held_on");
+	char *ahead = NULL;
+	int rc;
+
+	if (!yh_values_has(v, "held_on") || d == NULL)
+		return 0;
+	rc = yh_db_query_text(db, &ahead, Q_HELD_AHEAD, 1, &d, NULL, err);
+	if (rc == 0 && ahead && strcmp(ahead, "t") == 0)
+		rc = yh_err_set(err, YH_EINVAL, "held_on", "%s is in the future: the register records activities held",
+			d);
+	free(ahead);
+	return rc;
+}
+
 /* Loads a record by public id, checking it is in the actor's scope. */
 static int load(yh_db *db, const yh_actor *a, const char *id, yh_rows **rows, yh_err *err)
 {
@@ -162,6 +181,8 @@ int yh_activity_add(yh_db *db, const yh_actor *a, const yh_fields *in, char **ou
 		rc = funding(v, &fen, err);
 	if (rc == 0)
 		rc = check_type(db, yh_values_get(v, "type"), err);
+	if (rc == 0)
+		rc = held_past(db, v, err);
 	if (rc == 0)
 		rc = yh_eval_unit_resolve(db, a, yh_values_get(v, "unit"), &u, err);
 	if (rc != 0)
@@ -230,6 +251,8 @@ int yh_activity_update(yh_db *db, const yh_actor *a, const char *id, const yh_fi
 		rc = funding(v, &fen, err);
 	if (rc == 0 && yh_values_has(v, "type"))
 		rc = check_type(db, yh_values_get(v, "type"), err);
+	if (rc == 0)
+		rc = held_past(db, v, err);
 	if (rc == 0 && yh_values_has(v, "unit"))
 		rc = yh_eval_unit_resolve(db, a, yh_values_get(v, "unit"), &u, err);
 	if (rc != 0)

@@ -316,6 +316,30 @@ static void test_activities(void)
 	CU_ASSERT_STRING_EQUAL(figure(figs, "activities.study_session.count"), "2");
 	free(figs);
 	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.audit_log WHERE entity = 'activity'"), 5);
+	/* a day after today (2052 typed for 2025) is refused, as is moving a record there; today is accepted */
+	f = yh_t_fields("type", "study_session", "title", "专题学习研讨会", "held_on", "2052-11-02", "unit", "bureau", NULL);
+	CU_ASSERT_EQUAL(yh_activity_add(T.db, &T.clerk, f, &out, &err), YH_EINVAL);
+	CU_ASSERT_STRING_EQUAL(err.field, "held_on");
+	yh_fields_free(f);
+	f = yh_t_fields("held_on", "2099-01-01", NULL);
+	CU_ASSERT_EQUAL(yh_activity_update(T.db, &T.clerk, id, f, &out, &err), YH_EINVAL);
+	CU_ASSERT_STRING_EQUAL(err.field, "held_on");
+	yh_fields_free(f);
+	{
+		char today[16];
+		int y, m, d;
+		yh_date_today(&y, &m, &d);
+		snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
+		f = yh_t_fields("held_on", today, NULL);
+		CU_ASSERT_EQUAL(yh_activity_update(T.db, &T.clerk, id, f, &out, &err), 0);
+		free(out);
+		yh_fields_free(f);
+		f = yh_t_fields("held_on", "2022-06-01", NULL);
+		CU_ASSERT_EQUAL(yh_activity_update(T.db, &T.clerk, id, f, &out, &err), 0);
+		free(out);
+		yh_fields_free(f);
+	}
+	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.activity WHERE held_on > '2030-01-01'"), 0);
 }
 
 static void test_catalogue(void)
