@@ -176,6 +176,24 @@ static const char *enrol_status(const char *programme, const char *period, const
 	return buf;
 }
 
+/* A survivor of a cadre still alive is stopped saying so, not with a bare 'not eligible'. */
+static void test_survivor_of_living_cadre(void)
+{
+	const char *cadre = pt_person("周健在", "cadre", "企业离休", "chikan", NULL, NULL);
+	const char *wife = pt_person("吴配偶", "survivor", NULL, "chikan", cadre, "配偶");
+	const char *son = pt_person("周子女", "survivor", NULL, "chikan", cadre, "子女");
+	char st[6];
+
+	CU_ASSERT_PTR_NOT_NULL(pt_enrol(&T.clerk, "widow", wife, "2022-01-01", "6222000011116666", NULL));
+	CU_ASSERT_PTR_NOT_NULL(pt_enrol(&T.clerk, "widow", son, "2022-01-01", "6222000011117777", NULL));
+	CU_ASSERT_STRING_EQUAL(enrol_status("widow", "2022-03", wife, "reason"), "not_eligible");
+	CU_ASSERT_PTR_NOT_NULL(strstr(enrol_status("widow", "2022-03", wife, "reason_text"), "周健在健在"));
+	CU_ASSERT_STRING_EQUAL(enrol_status("widow", "2022-03", son, "reason_text"), "不符合资格条件");
+	CU_ASSERT_EQUAL(yh_t_sql("UPDATE yh.person SET deceased_on = '2022-03-10' WHERE name = '周健在'", st), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(enrol_status("widow", "2022-03", wife, "reason_text"), "2022-03-10 去世：自次月起发放"));
+	CU_ASSERT_STRING_EQUAL(enrol_status("widow", "2022-04", wife, "status"), "payable");
+}
+
 /* A death stops payment from the next period; a period is paid if alive on its first day. */
 static void test_death_stops_payment(void)
 {
@@ -830,6 +848,7 @@ static const yh_t_case cases[] = {
 	{ "programmes and effective-dated rates", test_programmes_and_rates },
 	{ "657.55 x 12 = 7890.60", test_year_of_subsidy },
 	{ "a death stops the next period", test_death_stops_payment },
+	{ "a survivor of a living cadre: why not paid", test_survivor_of_living_cadre },
 	{ "no batch further ahead than the next period", test_period_not_ahead },
 	{ "a death or transfer ends the branch posts", test_posts_end_on_leaving },
 	{ "proof of life and income test", test_proof_of_life_and_income },
