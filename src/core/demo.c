@@ -41,6 +41,7 @@ typedef struct person {
 	char uid[37];
 	char name[64];
 	int cadre, cat, party, dead_before, dies_on_day, moves_on_day, secretary, female;
+	int joins_on_day; /* day of the year (from 0) a cadre retiring this year joins the roster; 0: before it */
 	const char *unit;
 } person;
 
@@ -265,9 +266,11 @@ static int add_person(demo *d, int cat, const char *unit, const char *cadre_uid,
 		1 + pick(d, 12) : 1 + pick(d, 9));
 	snprintf(retired, sizeof(retired), "%04d-%02d-01", by + 60, bm);
 	/* a few joined the roster this year (retired in it); everyone else years ago */
-	if (p->cadre && cat == C_TUIXIU && by + 60 == y)
+	if (p->cadre && cat == C_TUIXIU && by + 60 == y) {
+		static const int before[] = { 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334 };
 		snprintf(added, sizeof(added), "%04d-%02d-15", y, bm);
-	else
+		p->joins_on_day = before[bm - 1] + 14;
+	} else
 		snprintf(added, sizeof(added), "%04d-01-01", by + 60 < y ? by + 60 : y - 1);
 	snprintf(phone, sizeof(phone), "13%09llu", (unsigned long long)(next(d) % 1000000000ULL));
 	snprintf(address, sizeof(address), "湛江市%s%d号（示例地址）", streets[pick(d, 10)], 1 + pick(d, 300));
@@ -353,9 +356,14 @@ static int people(demo *d, yh_err *err)
 			continue;
 		if (deaths < 6 && i % 67 == 5) {
 			p->dies_on_day = 30 + pick(d, 300);
+			/* one who joins this year leaves after joining: dead before it, he counted nowhere */
+			if (p->joins_on_day && p->dies_on_day <= p->joins_on_day)
+				p->dies_on_day = p->joins_on_day + 1 + p->dies_on_day % (364 - p->joins_on_day);
 			deaths++;
 		} else if (moves < 2 && i % 97 == 50) {
 			p->moves_on_day = 340 + pick(d, 10);
+			if (p->joins_on_day && p->moves_on_day <= p->joins_on_day)
+				p->moves_on_day = p->joins_on_day + 1 + p->moves_on_day % (364 - p->joins_on_day);
 			moves++;
 		} else if (p->party && secretaries < 167) {
 			p->secretary = 1;
