@@ -682,6 +682,12 @@ static void compare(json_t *changes, const char *code, const char *name, const c
 		json_decref(n);
 }
 
+/* A figure's label (专题学习研讨会 场次) from a document's figure_labels, or NULL. */
+static const char *fig_label(json_t *doc, const char *code)
+{
+	return json_string_value(json_object_get(json_object_get(json_object_get(doc, "figure_labels"), code), "label"));
+}
+
 int yh_eval_diff(yh_db *db, const yh_actor *a, int year, const char *unit, char **out, yh_err *err)
 {
 	static const char *const fields[] = { "actual", "completion", "computed_score", "awarded", "score",
@@ -709,10 +715,11 @@ int yh_eval_diff(yh_db *db, const yh_actor *a, int year, const char *unit, char 
 		goto done;
 	figs = json_object_get(snap, "figures");
 	json_object_foreach(figs, key, v)
-		compare(fchanges, key, NULL, "value", v, json_object_get(json_object_get(live, "figures"), key));
+		compare(fchanges, key, fig_label(live, key) ? fig_label(live, key) : fig_label(snap, key), "value", v,
+			json_object_get(json_object_get(live, "figures"), key));
 	json_object_foreach(json_object_get(live, "figures"), key, v)
 		if (json_object_get(figs, key) == NULL)
-			compare(fchanges, key, NULL, "value", NULL, v);
+			compare(fchanges, key, fig_label(live, key), "value", NULL, v);
 	json_array_foreach(json_object_get(snap, "indicators"), i, ind) {
 		const char *code = yh_eval_str(ind, "code");
 		json_t *cur = NULL, *c;

@@ -641,6 +641,9 @@ static void test_finalise(void)
 	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "changed"), "true");
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "activities.study_session.count"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"current\":{\"value\":\"48.78\""));
+	/* a changed figure carries its label, as an indicator carries its name */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"code\":\"activities.study_session.count\",\"name\":\"专题学习研讨会（记录数）\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"code\":\"budget.procurement_execution_rate\",\"name\":\"政府采购执行率\""));
 	free(out);
 	/* the evaluation's own inputs are frozen until reopened */
 	f = yh_t_fields("unit", "bureau", "points", "4", "justification", "x", NULL);
