@@ -3,10 +3,12 @@
  * out during the year was on the roster that day, so the year's roster
  * figures count all six deaths and both transfers. In 2025 two cadres who
  * joined the roster that year had died before joining, and counted nowhere.
+ * Every figure of the year's document carries its label from the registry.
  */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "support.h"
 #include "yinhui/evaluation.h"
@@ -30,6 +32,20 @@ static void test_leavers_were_on_the_roster(void)
 		json_t *d = json_loads(doc, 0, NULL), *f = json_object_get(d, "figures");
 		CU_ASSERT_EQUAL(json_integer_value(json_object_get(f, "roster.deceased")), 6);
 		CU_ASSERT_EQUAL(json_integer_value(json_object_get(f, "roster.transferred_out")), 2);
+		/* every figure of the document has its label (obligations.due and visits.by_mode had none) */
+		{
+			const char *code;
+			json_t *v, *labels = json_object_get(d, "figure_labels");
+			json_object_foreach(f, code, v) {
+				if (strcmp(code, "from") == 0 || strcmp(code, "to") == 0 || strcmp(code, "unit") == 0 ||
+				    strcmp(code, "budget_lines") == 0)
+					continue;
+				if (json_object_get(labels, code) == NULL) {
+					fprintf(stderr, "no label: %s\n", code);
+					CU_FAIL("a figure without a label");
+				}
+			}
+		}
 		json_decref(d);
 	}
 	free(doc);
