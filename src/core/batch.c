@@ -175,7 +175,7 @@ int yh_batch_generate(yh_db *db, const yh_actor *a, const yh_fields *in, char **
 		rc = yh_pay_period_parse(&per, yh_rows_get(g, 0, "period"), yh_values_get(v, "period"),
 			yh_values_get(v, "date"), err);
 	if (rc == 0)
-		rc = yh_pay_period_not_ahead(&per, yh_rows_get(g, 0, "period"), err);
+		rc = yh_pay_period_not_ahead(db, &per, yh_rows_get(g, 0, "period"), err);
 	if (rc == 0) {
 		yh_uuid_new(uid);
 		yh_pay_staff(a, staff);

@@ -108,31 +108,29 @@ void yh_pay_period_today(yh_pay_period *out, const char *kind)
 	yh_pay_period_parse(out, kind, label, date, NULL);
 }
 
-int yh_pay_period_not_ahead(const yh_pay_period *per, const char *kind, yh_err *err)
+/* The next period's label when $2 starts after it (Beijing dates, yh.today()); no row otherwise. */
+static const char Q_PERIOD_AHEAD[] =
+	"SELECT n.label FROM yh.pay_period_of($1, yh.today()) c CROSS JOIN LATERAL yh.pay_period_of($1, c.p_end + 1) n"
+	" WHERE $2::date > n.p_start";
+
+int yh_pay_period_not_ahead(yh_db *db, const yh_pay_period *per, const char *kind, yh_err *err)
 {
-	yh_pay_period next;
-	char label[32];
-	int y, m, d, step;
+	const char *p[2];
+	char *next = NULL;
+	int rc;
 
 	if (strcmp(kind, "one_off") == 0)
 		return 0;
-	yh_date_today(&y, &m, &d);
-	step = strcmp(kind, "monthly") == 0 ? 1 : strcmp(kind, "quarterly") == 0 ? 3 : 12;
-	m = (strcmp(kind, "quarterly") == 0 ? 3 * ((m - 1) / 3) + 1 : strcmp(kind, "yearly") == 0 ? 1 : m) + step;
-	if (m > 12) {
-		m -= 12;
-		y++;
-	}
-	if (strcmp(kind, "monthly") == 0)
-		snprintf(label, sizeof(label), "%04d-%02d", y, m);
-	else if (strcmp(kind, "quarterly") == 0)
-		snprintf(label, sizeof(label), "%04d-Q%d", y, (m + 2) / 3);
-	else
-		snprintf(label, sizeof(label), "%04d", y);
-	if (yh_pay_period_parse(&next, kind, label, NULL, NULL) != 0 || strcmp(per->start, next.start) <= 0)
+	p[0] = kind;
+	p[1] = per->start;
+	rc = yh_db_query_text(db, &next, Q_PERIOD_AHEAD, 2, p, NULL, err);
+	if (rc == YH_ENOTFOUND)
 		return 0;
-	return yh_err_set(err, YH_EINVAL, "period", "%s has not begun: a batch is generated at most one period ahead"
-		" (up to %s); is the year mistyped?", per->label, next.label);
+	if (rc == 0)
+		rc = yh_err_set(err, YH_EINVAL, "period", "%s has not begun: a batch is generated at most one period ahead"
+			" (up to %s); is the year mistyped?", per->label, next);
+	free(next);
+	return rc;
 }
 
 int yh_pay_programme_find(yh_db *db, const char *ref, const char *field, yh_rows **out, yh_err *err)

@@ -26,10 +26,10 @@ int yh_pay_period_parse(yh_pay_period *out, const char *kind, const char *label,
 void yh_pay_period_today(yh_pay_period *out, const char *kind);
 /*
  * A batch is paid for a period that has begun or for the next one, never
- * further ahead (2052-Q1 typed for 2025-Q1). YH_EINVAL naming "period", with
- * the furthest period allowed; a one-off period is not checked.
+ * further ahead (2052-Q1 typed for 2025-Q1), by the Beijing date. YH_EINVAL
+ * naming "period", with the furthest period allowed; one-off is not checked.
  */
-int yh_pay_period_not_ahead(const yh_pay_period *per, const char *kind, yh_err *err);
+int yh_pay_period_not_ahead(yh_db *db, const yh_pay_period *per, const char *kind, yh_err *err);
 
 /*
  * Looks a programme up by code or id. *out has one row with id, uid, code,

@@ -778,7 +778,7 @@ static void test_period_not_ahead(void)
 {
 	const char *p = pt_person("冯远志", "cadre", "离休", "xiashan", NULL, NULL);
 	char label[48], next[48], far[48];
-	int y, m, d;
+	int y, m;
 	yh_fields *f;
 	char *out = NULL;
 	yh_err err;
@@ -786,7 +786,9 @@ static void test_period_not_ahead(void)
 	PT_PROGRAMME(&T.clerk, "code", "ahead", "name", "护理费月", "budget_line", "2080501", "period", "monthly",
 		"beneficiary", "cadre", "amount", "100");
 	CU_ASSERT_PTR_NOT_NULL(pt_enrol(&T.clerk, "ahead", p, "2022-01-01", "6222000011115555", NULL));
-	yh_date_today(&y, &m, &d);
+	/* the Beijing date, as the check uses */
+	y = (int)yh_t_count("SELECT extract(year FROM yh.today())::int");
+	m = (int)yh_t_count("SELECT extract(month FROM yh.today())::int");
 	snprintf(label, sizeof(label), "%04d-%02d", y, m);
 	snprintf(next, sizeof(next), "%04d-%02d", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
 	snprintf(far, sizeof(far), "%04d-%02d", m >= 11 ? y + 1 : y, m >= 11 ? m - 10 : m + 2);
