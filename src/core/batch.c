@@ -2,6 +2,7 @@
  * Payment batches: generation (one statement, guarded by the unique key),
  * review, maker-checker approval, cancellation, re-issue and reversal.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,26 @@ static const char Q_REVERSE[] =
 	" 'person', (SELECT x.uid FROM yh.person x WHERE x.id = person_id), 'name', beneficiary_name,"
 	" 'amount_fen', amount_fen, 'amount', yh.pay_yuan(amount_fen), 'reason', note, 'paid_on', paid_on)::text";
 
+/* {"deceased": 1, "not_eligible": 2} as "deceased 1, not_eligible 2"; returns how many reasons. */
+static int left_out_text(const char *json, char *out, size_t size)
+{
+	json_t *doc = json ? json_loads(json, 0, NULL) : NULL, *v;
+	const char *key;
+	size_t used = 0;
+	int n = 0;
+
+	out[0] = '\0';
+	json_object_foreach(doc, key, v) {
+		int w = snprintf(out + used, size - used, "%s%s %lld", n ? ", " : "", key, (long long)json_integer_value(v));
+		if (w < 0 || (size_t)w >= size - used)
+			break;
+		used += (size_t)w;
+		n++;
+	}
+	json_decref(doc);
+	return n;
+}
+
 int yh_batch_generate(yh_db *db, const yh_actor *a, const yh_fields *in, char **out, yh_err *err)
 {
 	static const yh_field_spec spec[] = {
@@ -202,10 +223,16 @@ int yh_batch_generate(yh_db *db, const yh_actor *a, const yh_fields *in, char **
 		p[3] = per.end;
 		rc = yh_db_query(db, &gen, allowance ? Q_GENERATE_ALLOWANCE : Q_GENERATE_SUBSIDY, allowance ? 4 : 1, p, err);
 	}
-	if (rc == 0 && atoll(yh_rows_get(gen, 0, "inserted")) == 0)
-		rc = yh_err_set(err, YH_ECONFLICT, "period", "nobody is due for %s: %s", per.label,
-			strcmp(yh_rows_get(gen, 0, "left_out"), "{}") != 0 ? yh_rows_get(gen, 0, "left_out")
-									 : "no enrolments in your units");
+	if (rc == 0 && atoll(yh_rows_get(gen, 0, "inserted")) == 0) {
+		char why[512];
+		if (left_out_text(yh_rows_get(gen, 0, "left_out"), why, sizeof(why)) == 0)
+			rc = yh_err_set(err, YH_ECONFLICT, "period", "nobody is due for %s: no enrolments in your units",
+				per.label);
+		else
+			rc = yh_err_set(err, YH_ECONFLICT, "period", "nobody is due for %s: %s (yinhui enrol list"
+				" --programme %s --period %s says why, person by person)", per.label, why,
+				yh_rows_get(g, 0, "code"), per.label);
+	}
 	if (rc == 0) {
 		p[1] = yh_rows_get(gen, 0, "left_out");
 		rc = yh_db_query_text(db, out, Q_GET_SUMMARY, 2, p, NULL, err);

@@ -794,6 +794,15 @@ static void test_period_not_ahead(void)
 	snprintf(far, sizeof(far), "%04d-%02d", m >= 11 ? y + 1 : y, m >= 11 ? m - 10 : m + 2);
 	CU_ASSERT_PTR_NOT_NULL(pt_generate(&T.clerk, "ahead", label, 0));
 	CU_ASSERT_PTR_NOT_NULL(pt_generate(&T.clerk, "ahead", next, 0));
+	/* the same month again: the reason in words and where to look, not a JSON object */
+	f = yh_t_fields("programme", "ahead", "period", next, NULL);
+	yh_err_clear(&err);
+	CU_ASSERT_EQUAL(yh_batch_generate(T.db, &T.clerk, f, &out, &err), YH_ECONFLICT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "already_in_live_or_paid_batch 1 (yinhui enrol list --programme ahead"));
+	CU_ASSERT_PTR_NULL(strchr(err.msg, '{'));
+	yh_fields_free(f);
+	free(out);
+	out = NULL;
 	f = yh_t_fields("programme", "ahead", "period", far, NULL);
 	yh_err_clear(&err);
 	CU_ASSERT_EQUAL(yh_batch_generate(T.db, &T.clerk, f, &out, &err), YH_EINVAL);
