@@ -56,6 +56,15 @@ int yh_csv_next(yh_csv_reader *r, const char ***fields, size_t *nfields, yh_err 
 /* 1-based physical line on which the current (last returned) record began. */
 size_t yh_csv_line(const yh_csv_reader *r);
 
+/*
+ * A cell without the spaces a spreadsheet or a bank system leaves around it
+ * (ASCII space, tab, U+3000): *begin points into cell, the length is returned.
+ */
+size_t yh_csv_cell_span(const char *cell, const char **begin);
+
+/* The same, copied into out (size n, cut to fit); returns out. */
+const char *yh_csv_cell_trim(char *out, size_t n, const char *cell);
+
 /* Releases the reader and any text it owns. NULL is a no-op. */
 void yh_csv_reader_free(yh_csv_reader *r);
 

@@ -275,31 +275,6 @@ out:
 	return rc;
 }
 
-/* Copies cell into out (size n) without the spaces around it: bank systems pad their fields. */
-static const char *trimmed(char *out, size_t n, const char *cell)
-{
-	const char *b = cell, *e = cell + strlen(cell);
-
-	for (;;) {
-		if (*b == ' ' || *b == '\t')
-			b++;
-		else if (strncmp(b, "\xE3\x80\x80", 3) == 0)
-			b += 3;
-		else
-			break;
-	}
-	for (;;) {
-		if (e > b && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		else if (e - b >= 3 && strncmp(e - 3, "\xE3\x80\x80", 3) == 0)
-			e -= 3;
-		else
-			break;
-	}
-	snprintf(out, n, "%.*s", (int)(e - b), b);
-	return out;
-}
-
 /* Column of the result file holding one of names, or -1. */
 static int column(const char **fields, size_t n, const char *const *names)
 {
@@ -307,7 +282,7 @@ static int column(const char **fields, size_t n, const char *const *names)
 
 	for (size_t i = 0; i < n; i++)
 		for (const char *const *nm = names; *nm; nm++)
-			if (strcasecmp(trimmed(h, sizeof(h), fields[i]), *nm) == 0)
+			if (strcasecmp(yh_csv_cell_trim(h, sizeof(h), fields[i]), *nm) == 0)
 				return (int)i;
 	return -1;
 }
@@ -361,8 +336,8 @@ static int parse_result(yh_csv_reader *r, struct result_arrays *ra, yh_err *err)
 		size_t i;
 
 		/* the export's own trailer (总笔数/总金额), when the bank echoes it */
-		if ((size_t)c_ref >= nf || *trimmed(cell, sizeof(cell), f[c_ref]) == '\0' ||
-		    strcmp(trimmed(first, sizeof(first), f[0]), "总笔数") == 0 || strcmp(first, "合计") == 0)
+		if ((size_t)c_ref >= nf || *yh_csv_cell_trim(cell, sizeof(cell), f[c_ref]) == '\0' ||
+		    strcmp(yh_csv_cell_trim(first, sizeof(first), f[0]), "总笔数") == 0 || strcmp(first, "合计") == 0)
 			continue;
 		snprintf(line, sizeof(line), "%zu", yh_csv_line(r));
 		for (i = 0; cell[i] && i < sizeof(ref) - 1; i++)
@@ -371,15 +346,15 @@ static int parse_result(yh_csv_reader *r, struct result_arrays *ra, yh_err *err)
 		if (yh_uuid_check(ref, "ref", NULL) != 0)
 			return yh_err_set(err, YH_EINVAL, "file", "line %s: \"%.40s\" is not a line reference (业务流水号)",
 				line, f[c_ref]);
-		st = (size_t)c_status < nf ? map_status(trimmed(cell, sizeof(cell), f[c_status])) : NULL;
+		st = (size_t)c_status < nf ? map_status(yh_csv_cell_trim(cell, sizeof(cell), f[c_status])) : NULL;
 		if (st == NULL)
 			return yh_err_set(err, YH_EINVAL, "file", "line %s: status must be 成功 or 失败", line);
 		yh_pay_buf_elem(&ra->ref, ref);
 		yh_pay_buf_elem(&ra->status, st);
 		yh_pay_buf_elem(&ra->reason, c_reason >= 0 && (size_t)c_reason < nf ?
-			trimmed(reason, sizeof(reason), f[c_reason]) : NULL);
+			yh_csv_cell_trim(reason, sizeof(reason), f[c_reason]) : NULL);
 		yh_pay_buf_elem(&ra->bank_ref, c_bank >= 0 && (size_t)c_bank < nf ?
-			trimmed(bank, sizeof(bank), f[c_bank]) : NULL);
+			yh_csv_cell_trim(bank, sizeof(bank), f[c_bank]) : NULL);
 		yh_pay_buf_elem(&ra->line, line);
 		rows++;
 	}

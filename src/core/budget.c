@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "yinhui/csv.h"
 #include "core/eval_internal.h"
 #include "yinhui/audit.h"
 #include "yinhui/money.h"
@@ -337,38 +338,13 @@ int yh_budget_unset(yh_db *db, const yh_actor *a, int year, const char *unit, co
 	return rc;
 }
 
-/* Copies cell into out (size n) without the spaces a spreadsheet leaves around it (ASCII and U+3000). */
-static const char *trimmed(char *out, size_t n, const char *cell)
-{
-	const char *b = cell, *e = cell + strlen(cell);
-
-	for (;;) {
-		if (*b == ' ' || *b == '\t')
-			b++;
-		else if (strncmp(b, "\xE3\x80\x80", 3) == 0)
-			b += 3;
-		else
-			break;
-	}
-	for (;;) {
-		if (e > b && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		else if (e - b >= 3 && strncmp(e - 3, "\xE3\x80\x80", 3) == 0)
-			e -= 3;
-		else
-			break;
-	}
-	snprintf(out, n, "%.*s", (int)(e - b), b);
-	return out;
-}
-
 /* 1 when every cell of the record is empty or spaces: a row a spreadsheet keeps after its data. */
 static int blank_record(const char *const *f, size_t nf)
 {
 	char buf[8];
 
 	for (size_t i = 0; i < nf; i++)
-		if (*trimmed(buf, sizeof(buf), f[i]) != '\0')
+		if (*yh_csv_cell_trim(buf, sizeof(buf), f[i]) != '\0')
 			return 0;
 	return 1;
 }
@@ -403,7 +379,7 @@ static int import_row(yh_db *db, const yh_actor *a, const char *const *f, const 
 	/* year, unit, item and amount without the spaces around them; the note as written */
 	for (int r = 0; r < 5; r++)
 		if (col[r] >= 0 && (size_t)col[r] < nf)
-			val[r] = r < 4 ? trimmed(cells[r], sizeof(cells[r]), f[col[r]]) : f[col[r]];
+			val[r] = r < 4 ? yh_csv_cell_trim(cells[r], sizeof(cells[r]), f[col[r]]) : f[col[r]];
 	if (val[0] == NULL || val[1] == NULL || val[2] == NULL || val[3] == NULL)
 		return yh_err_set(err, YH_EINVAL, NULL, "line %zu: year, unit, item and amount are required", line);
 	year = strtol(val[0], &end, 10);
@@ -452,7 +428,7 @@ int yh_budget_import(yh_db *db, const yh_actor *a, yh_csv_reader *csv, char **ou
 	}
 	for (size_t i = 0; i < nf; i++) {
 		char h[128];
-		int r = header_role(trimmed(h, sizeof(h), f[i]));
+		int r = header_role(yh_csv_cell_trim(h, sizeof(h), f[i]));
 		/* a spreadsheet saves the empty columns after the data too */
 		if (r < 0 && h[0] == '\0')
 			continue;

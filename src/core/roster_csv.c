@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/roster_internal.h"
+#include "yinhui/csv.h"
 #include "yinhui/validate.h"
 
 const yh_roster_column yh_roster_columns[] = { /* the header fixes the count */
@@ -99,25 +100,10 @@ int yh_roster_units_find(const yh_roster_units *m, const char *s, const char **i
 /* Trims ASCII spaces, tabs and U+3000 at both ends, in place; drops a spreadsheet's formula guard and ="…". */
 char *yh_roster_cell_trim(char *s)
 {
-	size_t n;
+	const char *b;
+	size_t n = yh_csv_cell_span(s, &b);
 
-	for (;;) {
-		if (*s == ' ' || *s == '\t')
-			s++;
-		else if (strncmp(s, "\xE3\x80\x80", 3) == 0)
-			s += 3;
-		else
-			break;
-	}
-	n = strlen(s);
-	for (;;) {
-		if (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-			n--;
-		else if (n >= 3 && strncmp(s + n - 3, "\xE3\x80\x80", 3) == 0)
-			n -= 3;
-		else
-			break;
-	}
+	s += b - s;
 	s[n] = '\0';
 	if (s[0] == '\'' && s[1] && strchr("=+-@", s[1]))
 		s++;

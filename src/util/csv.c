@@ -71,6 +71,39 @@ size_t yh_csv_line(const yh_csv_reader *r)
 	return r->rec_line;
 }
 
+size_t yh_csv_cell_span(const char *cell, const char **begin)
+{
+	const char *b = cell, *e = cell + strlen(cell);
+
+	for (;;) {
+		if (*b == ' ' || *b == '\t')
+			b++;
+		else if (strncmp(b, "\xE3\x80\x80", 3) == 0)
+			b += 3;
+		else
+			break;
+	}
+	for (;;) {
+		if (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		else if (e - b >= 3 && strncmp(e - 3, "\xE3\x80\x80", 3) == 0)
+			e -= 3;
+		else
+			break;
+	}
+	*begin = b;
+	return (size_t)(e - b);
+}
+
+const char *yh_csv_cell_trim(char *out, size_t n, const char *cell)
+{
+	const char *b;
+	size_t len = yh_csv_cell_span(cell, &b);
+
+	snprintf(out, n, "%.*s", (int)len, b);
+	return out;
+}
+
 /* Appends n bytes to the current field, keeping room for its NUL. */
 static int append(yh_csv_reader *r, size_t *used, size_t fstart, const unsigned char *src, size_t n)
 {
