@@ -6,6 +6,8 @@ set_property(TEST test_backup APPEND PROPERTY ENVIRONMENT "YH_TEST_YINHUI=$<TARG
 add_dependencies(test_backup yinhui)
 
 yh_unit_test(test_ops)
+# /metrics, /healthz while the database cannot be reached
+yh_integration_test(test_ops_http)
 
 # The generated man pages, completion and unit file are well-formed.
 add_test(NAME ops_docs COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ops_docs.sh
