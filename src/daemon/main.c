@@ -225,7 +225,18 @@ int main(int argc, char **argv)
 			yh_pii_set_key_file(keyfile);
 	}
 	yh_i18n_init();
-	yh_log_set_level(yh_log_level_parse(yh_config_get(cfg, "log_level"), YH_LOG_INFO));
+	{
+		/* a misspelt level ("warning") would silently log at info: refuse it like any bad setting */
+		const char *lv = yh_config_get(cfg, "log_level");
+		int level = lv ? yh_log_level_parse(lv, -1) : YH_LOG_INFO;
+
+		if (level < 0) {
+			fprintf(stderr, "yinhuid: log_level: expected debug, info, warn or error, got %s\n", lv);
+			rc = 2;
+			goto done;
+		}
+		yh_log_set_level(level);
+	}
 	yh_server_opts_default(&so);
 	if (parse_listen(yh_config_get(cfg, "listen"), addr, sizeof(addr), &port) != 0) {
 		fprintf(stderr, "yinhuid: listen: expected ADDR:PORT, got %s\n", yh_config_get(cfg, "listen"));
