@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "yinhui/db.h"
 #include "yinhui/error.h"
 
 #define YH_PII_BIDX_HEX 67 /* "\\x" + 64 hex + NUL, a bytea literal */
@@ -21,6 +22,15 @@
 void yh_pii_set_key_file(const char *path);
 /* Loads (or creates) the data key once per process. Thread-safe after the first call. */
 int yh_pii_init(const char *key_file, yh_err *err);
+/*
+ * Loads the data key for db (as yh_pii_init) and checks that it is the key
+ * the database's values were sealed with: one sealed ID or account number
+ * must open with it. When the database holds sealed values, a missing key
+ * file is not created afresh (a new key would open none of them). Both
+ * cases give YH_EUNAVAILABLE (field "data_key") naming the key. A database
+ * without sealed values is like yh_pii_init.
+ */
+int yh_pii_check(yh_db *db, const char *key_file, yh_err *err);
 /* Sealed form of plain as a bytea hex literal ("\\x..."); caller frees *out. */
 int yh_pii_seal(char **out, const char *plain, yh_err *err);
 /* Opens a sealed bytea hex literal into out (n bytes). YH_EINTERNAL if tampered or wrong key. */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "yinhui/migrate.h"
+#include "yinhui/pii.h"
 #include "yinhui/staff.h"
 #include "yinhui/util.h"
 
@@ -80,6 +81,10 @@ int yh_cli_actor(yh_cli *c, yh_db **db, const yh_actor **out, yh_err *err)
 	}
 	rc = yh_session_resolve(*db, token, &c->actor, err);
 	free(token);
+	if (rc != 0)
+		return rc;
+	/* the wrong data key (or none, after a restore) would seal new records unreadably: stop here */
+	rc = yh_pii_check(*db, yh_config_get(c->cfg, "data_key_file"), err);
 	if (rc != 0)
 		return rc;
 	yh_uuid_new(c->actor.request_id);

@@ -16,6 +16,7 @@ static int key_ready;
 static unsigned char seal_key[crypto_secretbox_KEYBYTES];
 static unsigned char bidx_key[crypto_generichash_KEYBYTES];
 static char configured_path[1100];
+static char key_source[1100]; /* where the loaded key came from, for messages */
 
 void yh_pii_set_key_file(const char *path)
 {
@@ -61,7 +62,8 @@ static int load_hex(unsigned char master[32], const char *hex, const char *what,
 	return 0;
 }
 
-int yh_pii_init(const char *key_file, yh_err *err)
+/* Loads the key once. may_create 0: a missing key file sets *missing and loads nothing. */
+static int init_key(const char *key_file, int may_create, int *missing, yh_err *err)
 {
 	unsigned char master[32];
 	char path[1100], home[1024], *text = NULL;
@@ -80,6 +82,7 @@ int yh_pii_init(const char *key_file, yh_err *err)
 		rc = load_hex(master, env, "YINHUI_DATA_KEY", err);
 		if (rc == 0)
 			derive(master);
+		snprintf(key_source, sizeof(key_source), "YINHUI_DATA_KEY");
 		goto done;
 	}
 	if (key_file && *key_file) {
@@ -93,6 +96,11 @@ int yh_pii_init(const char *key_file, yh_err *err)
 		else if ((rc = yh_cluster_home(home, sizeof(home), err)) != 0)
 			goto done;
 		snprintf(path, sizeof(path), "%s/data.key", home);
+	}
+	snprintf(key_source, sizeof(key_source), "%s", path);
+	if (stat(path, &st) != 0 && !may_create) {
+		*missing = 1;
+		goto done;
 	}
 	if (stat(path, &st) != 0) {
 		char hex[65];
@@ -125,6 +133,59 @@ done:
 		free(text);
 	}
 	pthread_mutex_unlock(&key_mu);
+	return rc;
+}
+
+int yh_pii_init(const char *key_file, yh_err *err)
+{
+	int missing = 0;
+
+	return init_key(key_file, 1, &missing, err);
+}
+
+/*
+ * One sealed value of the database, if it holds any: an ID number, else a bank
+ * account number. Shorter than a nonce and a tag (40 bytes) is no seal at all.
+ */
+static const char Q_ONE_SEALED[] =
+	"SELECT c FROM ((SELECT id_cipher AS c FROM yh.person WHERE octet_length(id_cipher) > 40 ORDER BY id LIMIT 1)"
+	" UNION ALL (SELECT account_cipher FROM yh.enrolment WHERE octet_length(account_cipher) > 40 ORDER BY id"
+	" LIMIT 1)) s LIMIT 1";
+
+int yh_pii_check(yh_db *db, const char *key_file, yh_err *err)
+{
+	char *sample = NULL, plain[256];
+	yh_err ignored;
+	int rc, missing = 0;
+
+	rc = yh_db_query_text(db, &sample, Q_ONE_SEALED, 0, NULL, NULL, err);
+	if (rc == YH_ENOTFOUND) {
+		yh_err_clear(err);
+		rc = 0;
+	}
+	if (rc != 0)
+		goto done;
+	if (sample == NULL) {
+		rc = yh_pii_init(key_file, err);
+		goto done;
+	}
+	rc = init_key(key_file, 0, &missing, err);
+	if (rc != 0)
+		goto done;
+	if (missing) {
+		rc = yh_err_set(err, YH_EUNAVAILABLE, "data_key",
+			"the data key %s is missing, and this database holds ID and account numbers sealed with a key:"
+			" put back the data.key kept with its backups (a new key would open none of them)", key_source);
+		goto done;
+	}
+	yh_err_clear(&ignored);
+	if (yh_pii_open(plain, sizeof(plain), sample, &ignored) != 0)
+		rc = yh_err_set(err, YH_EUNAVAILABLE, "data_key",
+			"the data key %s is not the key this database's ID and account numbers were sealed with:"
+			" use the data.key kept with its backups (data_key_file or YINHUI_DATA_KEY)", key_source);
+	sodium_memzero(plain, sizeof(plain));
+done:
+	free(sample);
 	return rc;
 }
 

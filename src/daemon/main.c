@@ -125,7 +125,7 @@ static void man_page(FILE *f)
 	      ".TP\n.B 0\nstopped by a signal after finishing in-flight requests\n"
 	      ".TP\n.B 2\nusage or configuration error\n"
 	      ".TP\n.B 6\nan applied migration differs from its file\n"
-	      ".TP\n.B 7\ndatabase unavailable, migrations pending, or the address cannot be bound\n"
+	      ".TP\n.B 7\ndatabase unavailable, migrations pending, the data key missing or not the database's, or the address cannot be bound\n"
 	      ".SH SEE ALSO\n\\fByinhui\\fR(1), \\fBsystemd.service\\fR(5),\n"
 	      "\\fI/usr/share/doc/yinhui/operations.md\\fR\n", f);
 }
@@ -225,7 +225,18 @@ int main(int argc, char **argv)
 			yh_pii_set_key_file(keyfile);
 	}
 	yh_i18n_init();
-	yh_log_set_level(yh_log_level_parse(yh_config_get(cfg, "log_level"), YH_LOG_INFO));
+	{
+		/* a misspelt level ("warning") would silently log at info: refuse it like any bad setting */
+		const char *lv = yh_config_get(cfg, "log_level");
+		int level = lv ? yh_log_level_parse(lv, -1) : YH_LOG_INFO;
+
+		if (level < 0) {
+			fprintf(stderr, "yinhuid: log_level: expected debug, info, warn or error, got %s\n", lv);
+			rc = 2;
+			goto done;
+		}
+		yh_log_set_level(level);
+	}
 	yh_server_opts_default(&so);
 	if (parse_listen(yh_config_get(cfg, "listen"), addr, sizeof(addr), &port) != 0) {
 		fprintf(stderr, "yinhuid: listen: expected ADDR:PORT, got %s\n", yh_config_get(cfg, "listen"));
@@ -261,6 +272,12 @@ int main(int argc, char **argv)
 	}
 	if (pending > 0) {
 		fprintf(stderr, "yinhuid: %d schema migration(s) pending; run 'yinhui db migrate' first\n", pending);
+		rc = 7;
+		goto done;
+	}
+	/* a restored database with no key, or another key, would seal new records unreadably: refuse to start */
+	if (yh_pii_check(db, NULL, &err) != 0) {
+		fprintf(stderr, "yinhuid: %s\n", err.msg);
 		rc = 7;
 		goto done;
 	}

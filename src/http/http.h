@@ -23,6 +23,7 @@ typedef int (*yh_route_fn)(yh_req *r);
 #define YH_ROUTE_NODB 0x2u   /* answered without a database connection */
 #define YH_ROUTE_UPLOAD 0x4u /* a file upload: the larger max_upload limit applies */
 #define YH_ROUTE_HEAVY 0x8u  /* a read of whole years or files (figures, exports): at most half the read slots */
+#define YH_ROUTE_DB_OPTIONAL 0x10u /* still answered (yh_req_db() is NULL) when the database cannot be reached */
 
 typedef struct yh_route {
 	const char *method;

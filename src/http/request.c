@@ -101,9 +101,17 @@ int yh_reply_json(yh_req *r, int status, char *json)
 int yh_reply_error(yh_req *r, const yh_err *err)
 {
 	int code = err ? err->code : YH_EINTERNAL;
+	yh_err plain;
 
 	if (code == YH_EINTERNAL)
 		yh_log_error("internal error: %s", err ? err->msg : "(none)");
+	if (code == YH_EUNAVAILABLE && strncmp(err->msg, "database unavailable:", 21) == 0) {
+		/* libpq's account (socket paths, the server's FATAL) is for the log; clients get the documented text */
+		yh_log_warn("%s", err->msg);
+		yh_err_clear(&plain);
+		yh_err_set(&plain, YH_EUNAVAILABLE, NULL, "database unavailable; retry shortly");
+		err = &plain;
+	}
 	return yh_reply_data(r, yh_http_status(code), yh_http_error_body(err, r->request_id),
 		0, "application/json; charset=utf-8", NULL);
 }

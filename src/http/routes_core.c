@@ -53,9 +53,18 @@ static int metrics(yh_req *r)
 	yh_err_clear(&err);
 	yh_server_pool_stats(yh_server_current(), &ps);
 	yh_pwhash_usage(&pw_limit, &pw_peak);
-	/* domain gauges come from one query; modules add theirs to yh.metric_gauges() */
-	yh_db_query_text(yh_req_db(r), &gauges, "SELECT yh.metric_gauges()", 0, NULL, NULL, &err);
+	/*
+	 * Domain gauges come from one query; modules add theirs to yh.metric_gauges().
+	 * Without a database (YH_ROUTE_DB_OPTIONAL) they are left out and the rest is served.
+	 */
+	if (yh_req_db(r) == NULL ||
+	    yh_db_query_text(yh_req_db(r), &gauges, "SELECT yh.metric_gauges()", 0, NULL, NULL, &err) != 0) {
+		free(gauges);
+		gauges = NULL;
+	}
 	if (asprintf(&extra,
+		    "# HELP yinhui_database_up Whether the database answered this scrape (1) or not (0).\n"
+		    "# TYPE yinhui_database_up gauge\nyinhui_database_up %d\n"
 		    "# HELP yinhui_db_pool_size Database connections (workers).\n# TYPE yinhui_db_pool_size gauge\n"
 		    "yinhui_db_pool_size %d\n"
 		    "# HELP yinhui_db_pool_in_use Workers running a request.\n# TYPE yinhui_db_pool_in_use gauge\n"
@@ -76,7 +85,7 @@ static int metrics(yh_req *r)
 		    "# TYPE yinhui_password_hash_limit gauge\nyinhui_password_hash_limit %d\n"
 		    "# HELP yinhui_password_hash_peak Most password hashes running at once since start.\n"
 		    "# TYPE yinhui_password_hash_peak gauge\nyinhui_password_hash_peak %d\n%s",
-		    ps.size, ps.busy, ps.waiting, ps.reads, ps.read_limit, ps.reads_peak, ps.heavy_limit, ps.heavy_peak,
+		    gauges != NULL, ps.size, ps.busy, ps.waiting, ps.reads, ps.read_limit, ps.reads_peak, ps.heavy_limit, ps.heavy_peak,
 		    pw_limit, pw_peak, gauges ? gauges : "") < 0)
 		extra = NULL;
 	free(gauges);
@@ -238,7 +247,7 @@ static int openapi(yh_req *r)
 const yh_route yh_routes_core[] = {
 	{ "GET", "/healthz", healthz, YH_ROUTE_PUBLIC, "healthz" },
 	{ "GET", "/readyz", readyz, YH_ROUTE_PUBLIC, "readyz" },
-	{ "GET", "/metrics", metrics, YH_ROUTE_PUBLIC, "metrics" },
+	{ "GET", "/metrics", metrics, YH_ROUTE_PUBLIC | YH_ROUTE_DB_OPTIONAL, "metrics" },
 	{ "GET", "/api/v1/openapi.json", openapi, YH_ROUTE_PUBLIC | YH_ROUTE_NODB, "openapi" },
 	{ "POST", "/api/v1/session", session_create, YH_ROUTE_PUBLIC, "session_create" },
 	{ "GET", "/api/v1/session", session_get, 0, "session_get" },

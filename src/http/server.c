@@ -600,6 +600,13 @@ static void run_request(yh_server *s, yh_req *r, yh_db **dbp)
 	} else {
 		rc = yh_db_ensure(*dbp, &err);
 	}
+	if (rc != 0 && (r->route->flags & YH_ROUTE_DB_OPTIONAL)) {
+		/* /metrics must keep answering while the database is down: that is when it is read */
+		yh_log_warn("%s", err.msg);
+		r->db = NULL;
+		yh_http_run_handler(r);
+		goto done;
+	}
 	if (rc != 0) {
 		yh_log_warn("%s", err.msg);
 		yh_err_set(&err, YH_EUNAVAILABLE, NULL, "database unavailable; retry shortly");

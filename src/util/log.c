@@ -33,6 +33,28 @@ void yh_log_set_request_id(const char *rid)
 	snprintf(log_rid, sizeof(log_rid), "%s", rid ? rid : "");
 }
 
+/*
+ * An event is one line (grep rid=... finds all of it): the line breaks of
+ * libpq's messages, with the tab that indents their continuation, become one
+ * space, and a trailing break goes.
+ */
+static void one_line(char *msg)
+{
+	char *w = msg;
+
+	for (const char *r = msg; *r;) {
+		if (*r == '\n' || *r == '\r') {
+			while (*r == '\n' || *r == '\r' || *r == '\t')
+				r++;
+			if (*r)
+				*w++ = ' ';
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
 void yh_log_write(int level, const char *file, int line, const char *fmt, ...)
 {
 	static const char *names[] = { "debug", "info", "warn", "error" };
@@ -53,6 +75,7 @@ void yh_log_write(int level, const char *file, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	one_line(msg);
 	/* one write per line so concurrent threads do not interleave */
 	fprintf(stderr, "%s.%03ldZ %s %s:%d%s%s %s\n", ts, now.tv_nsec / 1000000L,
 		names[level], base, line, log_rid[0] ? " rid=" : "", log_rid, msg);

@@ -9,6 +9,8 @@
 #include "support.h"
 
 /* read_workers: YINHUI_READ_WORKERS for the daemon, or NULL */
+static const char *log_level = "warn";
+
 static pid_t spawn(const char *conninfo, const char *read_workers, int *out_fd)
 {
 	int p[2];
@@ -22,7 +24,7 @@ static pid_t spawn(const char *conninfo, const char *read_workers, int *out_fd)
 		close(p[0]);
 		setenv("YINHUI_DATABASE_URL", conninfo, 1);
 		setenv("YINHUI_CONFIG", "/dev/null", 1);
-		setenv("YINHUI_LOG_LEVEL", "warn", 1);
+		setenv("YINHUI_LOG_LEVEL", log_level, 1);
 		if (read_workers != NULL)
 			setenv("YINHUI_READ_WORKERS", read_workers, 1);
 		execl(YH_DAEMON_PATH, "yinhuid", "--listen", "127.0.0.1:0", "--workers", "4", (char *)NULL);
@@ -99,7 +101,28 @@ static void test_bad_read_workers(void)
 	CU_ASSERT(i < 200 && WIFEXITED(status) && WEXITSTATUS(status) == 2);
 }
 
+/* an unknown log level (PostgreSQL spells it "warning") is a configuration error (exit 2), not silently info */
+static void test_bad_log_level(void)
+{
+	int fd, status = 0, i;
+	pid_t pid;
+
+	log_level = "warning";
+	pid = spawn(T.conninfo, NULL, &fd);
+	log_level = "warn";
+	CU_ASSERT_FATAL(pid > 0);
+	for (i = 0; i < 200 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		usleep(50000);
+	if (i == 200) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	close(fd);
+	CU_ASSERT(i < 200 && WIFEXITED(status) && WEXITSTATUS(status) == 2);
+}
+
 static const yh_t_case cases[] = {
+	{ "an unknown log_level is refused", test_bad_log_level },
 	{ "refuses to serve with pending migrations", test_refuses_pending_migrations },
 	{ "serves, then SIGTERM exits 0", test_serves_and_stops },
 	{ "read_workers out of range is refused", test_bad_read_workers },

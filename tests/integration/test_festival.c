@@ -507,6 +507,8 @@ int main(void)
 {
 	int rc;
 
+	/* the records made here and the yinhui binary (rl_cli_run) share one data key */
+	setenv("YINHUI_DATA_KEY", RL_DATA_KEY, 1);
 	yh_t_setup("festival");
 	yh_t_server_start();
 	rc = yh_t_run("festival", cases);

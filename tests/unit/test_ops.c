@@ -4,6 +4,7 @@
  * configuration in deploy/ (every setting documented, and valid).
  */
 #include <CUnit/Basic.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "yinhui/config.h"
+#include "yinhui/log.h"
 
 static char dir[64];
 
@@ -175,6 +177,47 @@ static void test_example_covers_every_setting(void)
 	unlink(copy);
 }
 
+/*
+ * Every log event is one line: a message carrying newlines (PostgreSQL's
+ * notices end in one, its errors hold DETAIL lines) must not break a line
+ * apart, or journalctl | grep rid=... loses the rest and a blank line appears.
+ */
+static void test_log_one_line(void)
+{
+	char path[128], text[1024];
+	size_t n;
+	FILE *f;
+	int saved, fd;
+
+	snprintf(path, sizeof(path), "%s/log.txt", dir);
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CU_ASSERT_FATAL(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+	yh_log_set_level(YH_LOG_DEBUG);
+	yh_log_warn("postgres: %s", "NOTICE:  schema \"yh\" already exists, skipping\n");
+	yh_log_warn("%s", "connection failed: No such file or directory\n\tIs the server running?\r\n");
+	yh_log_set_level(YH_LOG_INFO);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	f = fopen(path, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	unlink(path);
+	n = 0;
+	for (const char *p = text; *p; p++)
+		n += *p == '\n';
+	CU_ASSERT_EQUAL(n, 2);
+	CU_ASSERT_PTR_NULL(strchr(text, '\r'));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "skipping\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "directory Is the server running?\n"));
+}
+
 int main(void)
 {
 	static const struct {
@@ -185,6 +228,7 @@ int main(void)
 		{ "config show names sources and libpq variables", test_sources_and_libpq },
 		{ "a readable file with a secret is refused", test_secret_file_readable_refused },
 		{ "the example configuration covers every setting", test_example_covers_every_setting },
+		{ "a log event is one line", test_log_one_line },
 	};
 	const char *keep[] = { "YINHUI_DATABASE_URL", "PGHOST", "PGDATABASE", "PGSERVICE", "PGPASSWORD", NULL };
 	CU_pSuite s;
