@@ -27,6 +27,29 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A refused import's errors, in order: line, column and a piece of the message. */
+struct expected_error {
+	int line;
+	const char *column, *needle;
+};
+
+static void errors_are(const char *out, const struct expected_error *expect, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char path[64];
+		const char *msg;
+		snprintf(path, sizeof(path), "errors.%zu.line", i);
+		CU_ASSERT_EQUAL(atoi(yh_t_json(out, path) ? yh_t_json(out, path) : "0"), expect[i].line);
+		snprintf(path, sizeof(path), "errors.%zu.column", i);
+		CU_ASSERT_STRING_EQUAL(yh_t_json(out, path) ? yh_t_json(out, path) : "", expect[i].column);
+		snprintf(path, sizeof(path), "errors.%zu.message", i);
+		msg = yh_t_json(out, path);
+		CU_ASSERT(msg != NULL && strstr(msg, expect[i].needle) != NULL);
+		if (msg == NULL || strstr(msg, expect[i].needle) == NULL)
+			fprintf(stderr, "error %zu: %s\n", i, msg ? msg : "(none)");
+	}
+}
+
 /* Row i of the generated roster, as Chinese Excel would save it (mixed date styles, unit names and codes). */
 static void big_row(char *out, size_t n, int i, const char *care)
 {
@@ -328,10 +351,7 @@ static void test_concurrent_duplicate_big(void)
 /* Every bad row is reported with its line and column, and nothing is written. */
 static void test_bad_rows(void)
 {
-	static const struct {
-		int line;
-		const char *column, *needle;
-	} expect[] = {
+	static const struct expected_error expect[] = {
 		{ 3, "身份证号码", "check digit" },
 		{ 4, "出生日期", "does not agree" },
 		{ 5, "类别", "must be one of" },
@@ -361,19 +381,7 @@ static void test_bad_rows(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
 	CU_ASSERT_STRING_EQUAL(yh_t_json(out, "imported"), "false");
 	CU_ASSERT_EQUAL(yh_t_json_len(out, "errors"), (long)(sizeof(expect) / sizeof(expect[0])));
-	for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++) {
-		char path[64];
-		const char *msg;
-		snprintf(path, sizeof(path), "errors.%zu.line", i);
-		CU_ASSERT_EQUAL(atoi(yh_t_json(out, path) ? yh_t_json(out, path) : "0"), expect[i].line);
-		snprintf(path, sizeof(path), "errors.%zu.column", i);
-		CU_ASSERT_STRING_EQUAL(yh_t_json(out, path) ? yh_t_json(out, path) : "", expect[i].column);
-		snprintf(path, sizeof(path), "errors.%zu.message", i);
-		msg = yh_t_json(out, path);
-		CU_ASSERT(msg != NULL && strstr(msg, expect[i].needle) != NULL);
-		if (msg == NULL || strstr(msg, expect[i].needle) == NULL)
-			fprintf(stderr, "error %zu: %s\n", i, msg ? msg : "(none)");
-	}
+	errors_are(out, expect, sizeof(expect) / sizeof(expect[0]));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "7 bad rows"));
 	free(out);
 	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person"), persons);
@@ -461,10 +469,7 @@ static void fullwidth(char *out, size_t n, const char *s)
 /* Files as Excel, WPS and LibreOffice save them: what is unambiguous goes in, what they mangled is named. */
 static void test_spreadsheet_files(void)
 {
-	static const struct {
-		int line;
-		const char *column, *needle;
-	} expect[] = {
+	static const struct expected_error expect[] = {
 		{ 2, "身份证号码", "format the column as text" },    /* 4.40802E+17 */
 		{ 3, "身份证号码", "only 15 digits" },               /* 15 digits and 000 */
 		{ 4, "身份证号码", "ends in .0" },
@@ -542,19 +547,7 @@ static void test_spreadsheet_files(void)
 		rt_id("440802", "19410315", 53));
 	CU_ASSERT_EQUAL(yh_roster_import(T.db, &T.admin, file, strlen(file), NULL, NULL, NULL, NULL, &out, &err), YH_EINVAL);
 	CU_ASSERT_EQUAL(yh_t_json_len(out, "errors"), (long)(sizeof(expect) / sizeof(expect[0])));
-	for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++) {
-		char path[64];
-		const char *msg;
-		snprintf(path, sizeof(path), "errors.%zu.line", i);
-		CU_ASSERT_EQUAL(atoi(yh_t_json(out, path) ? yh_t_json(out, path) : "0"), expect[i].line);
-		snprintf(path, sizeof(path), "errors.%zu.column", i);
-		CU_ASSERT_STRING_EQUAL(yh_t_json(out, path) ? yh_t_json(out, path) : "", expect[i].column);
-		snprintf(path, sizeof(path), "errors.%zu.message", i);
-		msg = yh_t_json(out, path);
-		CU_ASSERT(msg != NULL && strstr(msg, expect[i].needle) != NULL);
-		if (msg == NULL || strstr(msg, expect[i].needle) == NULL)
-			fprintf(stderr, "error %zu: %s\n", i, msg ? msg : "(none)");
-	}
+	errors_are(out, expect, sizeof(expect) / sizeof(expect[0]));
 	free(out);
 	out = NULL;
 	CU_ASSERT_EQUAL(yh_t_count("SELECT count(*) FROM yh.person"), persons);
