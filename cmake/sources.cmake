@@ -29,6 +29,7 @@ set(YH_CORE_SOURCES
 set(YH_HTTP_SOURCES
   src/http/server.c
   src/http/server_limits.c
+  src/http/server_client.c
   src/http/request.c
   src/http/status.c
   src/http/json_fields.c

@@ -82,11 +82,6 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 
 static void capture(yh_req *r, struct MHD_Connection *conn)
 {
-	const union MHD_ConnectionInfo *ci;
-	const char *client_rid, *real_ip;
-	struct in6_addr a6;
-	int loopback = 0;
-
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
 	for (int i = 0; tracked_headers[i]; i++) {
 		const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, tracked_headers[i]);
@@ -96,36 +91,8 @@ static void capture(yh_req *r, struct MHD_Connection *conn)
 			r->nheaders++;
 		}
 	}
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET) {
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->address, sizeof(r->address));
-			loopback = (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
-		} else if (sa->sa_family == AF_INET6) {
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->address, sizeof(r->address));
-			loopback = IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
-		}
-	}
-	/*
-	 * Behind the nginx of deploy/ every request comes from loopback: the
-	 * client is the one nginx names in X-Real-IP. Without it, failed logins
-	 * from anyone counted against 127.0.0.1, and thirty of them locked every
-	 * member of staff out. Believed only from a loopback peer, and only when
-	 * it is an address.
-	 */
-	real_ip = loopback ? MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Real-IP") : NULL;
-	if (real_ip && (inet_pton(AF_INET, real_ip, &a6) == 1 || inet_pton(AF_INET6, real_ip, &a6) == 1) &&
-	    strlen(real_ip) < sizeof(r->address))
-		snprintf(r->address, sizeof(r->address), "%s", real_ip);
-	/* accept a caller's request id only when it is a plain token we can log safely */
-	client_rid = yh_req_header(r, "X-Request-Id");
-	if (client_rid && strlen(client_rid) <= 36 && strspn(client_rid,
-		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == strlen(client_rid) &&
-	    *client_rid)
-		snprintf(r->request_id, sizeof(r->request_id), "%s", client_rid);
-	else
-		yh_uuid_new(r->request_id);
+	yh_srv_client_address(r, conn);
+	yh_srv_request_id(r);
 }
 
 static enum MHD_Result send_reply(yh_req *r)
@@ -305,60 +272,6 @@ static void enqueue(yh_server *s, yh_req *r)
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* The length of the host in "host", "host:port" or "[v6]:port"; *port points past the colon, or is NULL. */
-static size_t host_part(const char *hp, const char **port)
-{
-	const char *end;
-
-	*port = NULL;
-	if (*hp == '[') {
-		end = strchr(hp, ']');
-		if (end == NULL)
-			return strlen(hp);
-		if (end[1] == ':')
-			*port = end + 2;
-		return (size_t)(end + 1 - hp);
-	}
-	end = strrchr(hp, ':');
-	if (end == NULL)
-		return strlen(hp);
-	*port = end + 1;
-	return (size_t)(end - hp);
-}
-
-/*
- * Is r a change sent by a page of another origin? A browser names the page's
- * origin in Origin on every POST, PUT, PATCH and DELETE. A page of any site
- * may send a "simple" cross-origin POST (a form, or fetch with text/plain)
- * without a preflight: it cannot read the answer, but the request still runs,
- * and a login with a wrong password still counts towards the account's
- * lock-out. Only a page served from the host the request went to may change
- * anything. Host without a port (nginx's $host) is compared by name alone.
- * Clients that are not browsers (curl, the CLI) send no Origin.
- */
-static int foreign_origin(const yh_req *r, const char *host)
-{
-	const char *origin = yh_req_header(r, "Origin"), *o, *oport, *hport;
-	size_t on, hn;
-
-	if (origin == NULL || (strcmp(r->method, "POST") != 0 && strcmp(r->method, "PUT") != 0 &&
-				      strcmp(r->method, "PATCH") != 0 && strcmp(r->method, "DELETE") != 0))
-		return 0;
-	o = strstr(origin, "://");
-	if (o == NULL || host == NULL) /* "null": a sandboxed frame, a file or data: page */
-		return 1;
-	o += 3;
-	on = host_part(o, &oport);
-	hn = host_part(host, &hport);
-	if (on == 0 || on != hn || strncasecmp(o, host, on) != 0)
-		return 1;
-	if (hport == NULL)
-		return 0;
-	if (oport == NULL)
-		oport = strncasecmp(origin, "https:", 6) == 0 ? "443" : "80";
-	return strcmp(oport, hport) != 0;
-}
-
 /* The methods of RFC 9110 and PATCH; any other gets 501. */
 static int known_method(const char *m)
 {
@@ -497,7 +410,7 @@ dropped:
 		yh_err_clear(&e);
 		yh_err_set(&e, YH_EBADREQ, NULL, "method %s is not implemented", r->method);
 		yh_reply_data(r, 501, yh_http_error_body(&e, r->request_id), 0, "application/json; charset=utf-8", NULL);
-	} else if (foreign_origin(r, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))) {
+	} else if (yh_srv_foreign_origin(r, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))) {
 		yh_log_warn("refused %s %s from a page of origin %s", r->method,
 			r->found > 0 ? r->route->pattern : "(unrouted)", yh_req_header(r, "Origin"));
 		reply_now(r, YH_EFORBIDDEN, "Origin",

@@ -117,4 +117,12 @@ enum MHD_Result yh_srv_on_accept(void *cls, const struct sockaddr *addr, socklen
 int yh_srv_over_limit(const yh_req *r);
 void yh_srv_fit_open_files(yh_server *s);
 
+/* Who a request comes from (server_client.c). */
+/* r->address: the peer's, or from a loopback peer (nginx) the address in X-Real-IP. */
+void yh_srv_client_address(yh_req *r, struct MHD_Connection *conn);
+/* r->request_id: the caller's X-Request-Id when it is a plain token, else a new uuid. */
+void yh_srv_request_id(yh_req *r);
+/* 1 when r is a change (POST, PUT, PATCH, DELETE) whose Origin is not host (the request's Host). */
+int yh_srv_foreign_origin(const yh_req *r, const char *host);
+
 #endif
