@@ -108,8 +108,16 @@ int main(int argc, char **argv)
 
 	yh_err_clear(&err);
 	yh_i18n_init();
-	/* quiet by default: a tool prints its answer, not its diary */
-	yh_log_set_level(yh_log_level_parse(getenv("YINHUI_LOG_LEVEL"), YH_LOG_WARN));
+	/* quiet by default: a tool prints its answer, not its diary; a misspelt level is said, as by yinhuid */
+	{
+		const char *lv = getenv("YINHUI_LOG_LEVEL");
+		int level = lv && *lv ? yh_log_level_parse(lv, -1) : YH_LOG_WARN;
+		if (level < 0) {
+			fprintf(stderr, yh_tr("yinhui: YINHUI_LOG_LEVEL: expected debug, info, warn or error, got %.40s\n"), lv);
+			return 2;
+		}
+		yh_log_set_level(level);
+	}
 	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
 		if (strcmp(argv[i], "--json") == 0) {
 			cli.json = 1;

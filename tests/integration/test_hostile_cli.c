@@ -35,11 +35,15 @@ static void note(const char *what, const char *detail)
 		snprintf(report + len, sizeof(report) - len, "%.120s: %.160s\n", what, detail);
 }
 
-/* Runs yinhui with argv (NULL-terminated, argv[0] ignored) as admin; returns the exit status, or 128+signal. */
-static int run_cli(char *const *args, char *out, size_t n)
+/*
+ * Runs yinhui with argv (NULL-terminated, argv[0] ignored) as admin, with one more
+ * environment variable when extra_env is not NULL; returns the exit status, or 128+signal.
+ */
+static int run_cli_env(char *const *args, const char *extra_env, char *out, size_t n)
 {
 	char *argv[64], env_db[1200], env_tok[160], env_key[100];
-	char *envp[] = { "YINHUI_CONFIG=/dev/null", env_db, env_tok, env_key, "LANG=C.UTF-8", "PATH=/usr/bin:/bin", NULL };
+	char *envp[] = { "YINHUI_CONFIG=/dev/null", env_db, env_tok, env_key, "LANG=C.UTF-8", "PATH=/usr/bin:/bin",
+		(char *)extra_env, NULL };
 	int pipefd[2], st = 0, k = 0;
 	size_t got = 0;
 	ssize_t r;
@@ -71,6 +75,23 @@ static int run_cli(char *const *args, char *out, size_t n)
 	close(pipefd[0]);
 	waitpid(pid, &st, 0);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int run_cli(char *const *args, char *out, size_t n)
+{
+	return run_cli_env(args, NULL, out, n);
+}
+
+/* A misspelt YINHUI_LOG_LEVEL (PostgreSQL spells it "warning") is said, exit 2, as yinhuid does; a right one works. */
+static void test_log_level_env(void)
+{
+	char *const args[] = { "unit", "list", NULL };
+	char out[4096];
+
+	CU_ASSERT_EQUAL(run_cli_env(args, "YINHUI_LOG_LEVEL=warning", out, sizeof(out)), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "YINHUI_LOG_LEVEL"));
+	CU_ASSERT_EQUAL(run_cli_env(args, "YINHUI_LOG_LEVEL=error", out, sizeof(out)), 0);
+	CU_ASSERT_EQUAL(run_cli_env(args, "YINHUI_LOG_LEVEL=", out, sizeof(out)), 0);
 }
 
 static long writes(void)
@@ -360,6 +381,7 @@ static void test_summary(void)
 static const yh_t_case cases[] = {
 	{ "hostile CLI arguments", test_cli_arguments },
 	{ "hostile CSV imports (HTTP and CLI)", test_csv_imports },
+	{ "a misspelt YINHUI_LOG_LEVEL is said", test_log_level_env },
 	{ "summary", test_summary },
 	{ NULL, NULL }
 };
