@@ -12,7 +12,6 @@
 static const double bucket_ms[NBUCKETS] = { 1, 2.5, 5, 10, 25, 50, 100, 250, 1000, 5000 };
 static atomic_ullong by_route[MAX_ROUTES + 1][6]; /* status class 1xx..5xx, index 0 unused */
 static atomic_ullong hist[NBUCKETS + 1];
-static atomic_ullong hist_count;
 static _Atomic double hist_sum_ms;
 
 void yh_metrics_observe(int route_index, int status, double ms)
@@ -28,7 +27,6 @@ void yh_metrics_observe(int route_index, int status, double ms)
 	while (b < NBUCKETS && ms > bucket_ms[b])
 		b++;
 	atomic_fetch_add(&hist[b], 1);
-	atomic_fetch_add(&hist_count, 1);
 	old = atomic_load(&hist_sum_ms);
 	while (!atomic_compare_exchange_weak(&hist_sum_ms, &old, old + ms))
 		;
@@ -94,7 +92,8 @@ char *yh_metrics_render(const char *extra)
 	cum += atomic_load(&hist[NBUCKETS]);
 	put(&b, "yinhui_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", cum);
 	put(&b, "yinhui_http_request_duration_seconds_sum %.6f\n", atomic_load(&hist_sum_ms) / 1000.0);
-	put(&b, "yinhui_http_request_duration_seconds_count %llu\n", atomic_load(&hist_count));
+	/* the +Inf bucket itself: a separate counter could differ from it during a scrape */
+	put(&b, "yinhui_http_request_duration_seconds_count %llu\n", cum);
 	if (extra)
 		put(&b, "%s", extra);
 	return b.p;
