@@ -37,7 +37,8 @@ static void usage(FILE *f)
 		}
 	fprintf(f, "%s", yh_tr("\nRun 'yinhui COMMAND --help' for details and examples.\n"
 		"Exit status: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found,\n"
-		"5 not permitted, 6 conflict, 7 database unavailable.\n"));
+		"5 not permitted, 6 conflict, 7 database unavailable (or migrations pending,\n"
+		"or the data key missing or not this database's).\n"));
 }
 
 static void cmd_help(const yh_cli_cmd *c)
