@@ -290,6 +290,17 @@ static ssize_t exchange(int fd, const char *req, char *buf, size_t n)
 	return got == 0 && k < 0 ? -1 : (ssize_t)got;
 }
 
+/* One request on a connection of its own: exchange() on a fresh connection, closed after. */
+static ssize_t ask(const char *req, char *buf, size_t n)
+{
+	int fd = yh_t_dial(T.port);
+	ssize_t got = exchange(fd, req, buf, n);
+
+	if (fd >= 0)
+		close(fd);
+	return got;
+}
+
 /* A header's value in a raw answer (static buffer), or NULL. */
 static const char *header_of(const char *answer, const char *name)
 {
@@ -313,51 +324,36 @@ static const char *header_of(const char *answer, const char *name)
 static void test_head_and_allow(void)
 {
 	char buf[8192], req[512];
-	int fd;
 
-	fd = yh_t_dial(T.port);
-	CU_ASSERT(exchange(fd, "HEAD /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
-	close(fd);
+	CU_ASSERT(ask("HEAD /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 200 ", 13), 0);
 	CU_ASSERT_STRING_EQUAL(strstr(buf, "\r\n\r\n") ? strstr(buf, "\r\n\r\n") : "-", "\r\n\r\n"); /* no body */
 	snprintf(req, sizeof(req), "HEAD /api/v1/units HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n"
 		"Connection: close\r\n\r\n", yh_t_token("admin"));
-	fd = yh_t_dial(T.port);
-	CU_ASSERT(exchange(fd, req, buf, sizeof(buf)) > 0);
-	close(fd);
+	CU_ASSERT(ask(req, buf, sizeof(buf)) > 0);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 200 ", 13), 0);
 	CU_ASSERT_PTR_NOT_NULL(header_of(buf, "Content-Length"));
 	/* a method the path does not have: 405 with Allow, as JSON */
-	fd = yh_t_dial(T.port);
-	CU_ASSERT(exchange(fd, "DELETE /api/v1/units HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
-	close(fd);
+	CU_ASSERT(ask("DELETE /api/v1/units HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 405 ", 13), 0);
 	CU_ASSERT_STRING_EQUAL(header_of(buf, "Allow") ? header_of(buf, "Allow") : "(none)", "GET, HEAD, POST");
 	CU_ASSERT_STRING_EQUAL(header_of(buf, "Content-Type") ? header_of(buf, "Content-Type") : "(none)",
 		"application/json; charset=utf-8");
 	/* a browser's CORS preflight: refused the same way (no cross-origin access is granted) */
-	fd = yh_t_dial(T.port);
-	CU_ASSERT(exchange(fd, "OPTIONS /api/v1/units HTTP/1.1\r\nHost: t\r\nOrigin: http://elsewhere.example\r\n"
+	CU_ASSERT(ask("OPTIONS /api/v1/units HTTP/1.1\r\nHost: t\r\nOrigin: http://elsewhere.example\r\n"
 		"Access-Control-Request-Method: GET\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
-	close(fd);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 405 ", 13), 0);
 	CU_ASSERT_STRING_EQUAL(header_of(buf, "Allow") ? header_of(buf, "Allow") : "(none)", "GET, HEAD, POST");
 	CU_ASSERT_PTR_NULL(header_of(buf, "Access-Control-Allow-Origin"));
 	/* a method no server knows: 501, as JSON, wherever it is sent */
-	fd = yh_t_dial(T.port);
-	CU_ASSERT(exchange(fd, "FOO /api/v1/units HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
-	close(fd);
+	CU_ASSERT(ask("FOO /api/v1/units HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 501 ", 13), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"method FOO is not implemented\""));
 	/* HTTP/1.1 without Host: 400 naming the header; HTTP/1.0 needs none */
-	fd = yh_t_dial(T.port);
-	CU_ASSERT(exchange(fd, "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
-	close(fd);
+	CU_ASSERT(ask("GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n", buf, sizeof(buf)) > 0);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 400 ", 13), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"field\":\"Host\""));
-	fd = yh_t_dial(T.port);
-	CU_ASSERT(exchange(fd, "GET /healthz HTTP/1.0\r\n\r\n", buf, sizeof(buf)) > 0);
-	close(fd);
+	CU_ASSERT(ask("GET /healthz HTTP/1.0\r\n\r\n", buf, sizeof(buf)) > 0);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 200 ", 13) == 0 || strncmp(buf, "HTTP/1.0 200 ", 13) == 0, 1);
 }
 
@@ -365,14 +361,11 @@ static void test_head_and_allow(void)
 static void test_expect_oversized(void)
 {
 	char buf[4096], req[512];
-	int fd;
 
 	snprintf(req, sizeof(req), "POST /api/v1/units HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n"
 		"Content-Type: application/json\r\nContent-Length: 400000\r\nExpect: 100-continue\r\n\r\n",
 		yh_t_token("admin"));
-	fd = yh_t_dial(T.port);
-	CU_ASSERT(exchange(fd, req, buf, sizeof(buf)) > 0);
-	close(fd);
+	CU_ASSERT(ask(req, buf, sizeof(buf)) > 0);
 	CU_ASSERT_EQUAL(strncmp(buf, "HTTP/1.1 413 ", 13), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"too_large\""));
 }
